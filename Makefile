@@ -1,0 +1,48 @@
+# The project's menu. Every target works on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format bench bench-load install migrate demo clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=1 $(BIN)/python manage.py load_demo
+
+## make run: the portal on http://127.0.0.1:8000 with SQLite and the demo data.
+run: install
+	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py load_demo
+	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make test: the whole suite; on PostgreSQL when DATABASE_URL is set.
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/year_review.py
+
+bench-load: install
+	bash bench/load.sh
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,77 @@
+"""Uploaded files: checked by content, stored under random names.
+
+Used by meeting papers and claim receipts. Files never go under static and
+are served only through views that check permission.
+"""
+
+import os
+import uuid
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.deconstruct import deconstructible
+
+# What we accept, by the type the content shows, not the name it is given.
+ALLOWED_MIME_TYPES = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+}
+
+
+def detected_extension(uploaded):
+    """The extension that matches the file's content, or None if not allowed."""
+    position = uploaded.tell() if hasattr(uploaded, "tell") else 0
+    uploaded.seek(0)
+    head = uploaded.read(2048)
+    uploaded.seek(position)
+    kind = filetype.guess(head)
+    if kind is None:
+        return None
+    return ALLOWED_MIME_TYPES.get(kind.mime)
+
+
+def validate_upload(uploaded):
+    """Reject files that are too large or are not really PDF, JPEG or PNG."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if uploaded.size > limit:
+        raise ValidationError(
+            "This file is %(size)s; the largest we accept is %(limit)s.",
+            params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    if detected_extension(uploaded) is None:
+        raise ValidationError(
+            "This file is not a PDF, JPEG or PNG. Please upload a scan or photo in one of those formats.",
+            code="bad_type",
+        )
+
+
+def clean_upload(uploaded):
+    """Validate ``uploaded`` and name it by what its content is.
+
+    Forms call this from ``clean_<field>``; a file called ``receipt.pdf``
+    that is really a PNG is stored as a PNG.
+    """
+    validate_upload(uploaded)
+    uploaded.name = f"upload{detected_extension(uploaded)}"
+    return uploaded
+
+
+@deconstructible
+class RandomName:
+    """An ``upload_to`` that keeps nothing of the user's file name."""
+
+    def __init__(self, folder):
+        self.folder = folder
+
+    def __call__(self, instance, filename):
+        extension = os.path.splitext(filename)[1].lower()
+        if extension not in ALLOWED_MIME_TYPES.values():
+            extension = ""
+        return f"{self.folder}/{uuid.uuid4().hex}{extension}"
+
+    def __eq__(self, other):
+        return isinstance(other, RandomName) and other.folder == self.folder

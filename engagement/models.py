@@ -1,0 +1,209 @@
+"""Who engages and how: partnerships, organisations, people, the ladder."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class Partnership(models.Model):
+    """A forum where the NHS, councils and the VCFSE sector work together."""
+
+    class Level(models.TextChoices):
+        SYSTEM = "system", "System (ICS-wide)"
+        PLACE = "place", "Place (borough)"
+        NEIGHBOURHOOD = "neighbourhood", "Neighbourhood"
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40, blank=True, help_text="e.g. LPP")
+    slug = models.SlugField(max_length=80, unique=True)
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.PLACE)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    purpose = models.TextField(blank=True)
+    objectives = models.TextField(blank=True, help_text="One objective a line.")
+    principles = models.TextField(
+        blank=True,
+        help_text="Principles of engagement. One a paragraph, separated by a blank line.",
+    )
+    contact_email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    financial_year_start_month = models.PositiveSmallIntegerField(
+        default=4, help_text="1 = January … 12 = December. UK public bodies use 4 (April)."
+    )
+    feedback_target_days = models.PositiveSmallIntegerField(
+        default=60,
+        help_text="Days within which people should hear what was done with their views.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(financial_year_start_month__gte=1) & Q(financial_year_start_month__lte=12),
+                name="partnership_fy_month_1_to_12",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="partnership_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnership_detail", args=[self.slug])
+
+    def financial_year_bounds(self, year):
+        """First and last day of the financial year that starts in ``year``."""
+        start = datetime.date(year, self.financial_year_start_month, 1)
+        next_start = datetime.date(year + 1, self.financial_year_start_month, 1)
+        return start, next_start - datetime.timedelta(days=1)
+
+    def financial_year_of(self, day):
+        """The first calendar year of the financial year that holds ``day``."""
+        return day.year if day.month >= self.financial_year_start_month else day.year - 1
+
+    def financial_year_label(self, year):
+        """'2023/24' for a year starting in April, '2023' for a calendar year."""
+        if self.financial_year_start_month == 1:
+            return str(year)
+        return f"{year}/{str(year + 1)[-2:]}"
+
+    def objectives_list(self):
+        return [line.strip(" ·•-\t") for line in self.objectives.splitlines() if line.strip()]
+
+    def principles_list(self):
+        return [p.strip() for p in self.principles.split("\n\n") if p.strip()]
+
+
+class Organisation(models.Model):
+    """A body people come from or speak for."""
+
+    class Kind(models.TextChoices):
+        VCSE = "vcse", "Voluntary, community, faith or social enterprise"
+        NHS = "nhs", "NHS"
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        HEALTHWATCH = "healthwatch", "Healthwatch"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.VCSE)
+    is_grassroots = models.BooleanField(
+        "grassroots", default=False, help_text="A small community group rather than a large charity."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def find(self, name="", email=""):
+        """Existing people matching an email, or else a name (case-insensitive)."""
+        if email:
+            match = self.filter(email__iexact=email.strip())
+            if match.exists():
+                return match
+        if name:
+            return self.filter(name__iexact=name.strip())
+        return self.none()
+
+
+class Participant(models.Model):
+    """A person who takes part: a community member, a VCSE rep or system staff.
+
+    ``user`` is optional: many people who come to meetings never log in.
+    """
+
+    class Voice(models.TextChoices):
+        OWN = "own", "Their own voice"
+        ORGANISATION = "organisation", "Representing an organisation"
+        COMMUNITY = "community", "Representing a community"
+
+    name = models.CharField(max_length=200)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="participants"
+    )
+    voice = models.CharField(max_length=20, choices=Voice.choices, default=Voice.OWN)
+    community = models.CharField(max_length=200, blank=True, help_text="The community they speak for, if any.")
+    is_system_staff = models.BooleanField(
+        "system staff",
+        default=False,
+        help_text="Statutory (NHS or council) staff: not counted as attendees.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participant",
+    )
+    agrees_to_be_listed = models.BooleanField(
+        default=False, help_text="Members may see this person's name in attendance lists."
+    )
+    access_needs = models.TextField(
+        blank=True, help_text="Shared by the person, e.g. step-free access, interpreter, hearing loop."
+    )
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="participant_unique_email")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def anonymise(self):
+        """Erase the person's name and contact details, keeping the counts.
+
+        Attendances and any claims stay attached, so year reviews and
+        financial records are unchanged.
+        """
+        self.name = f"Erased participant #{self.pk}"
+        self.email = ""
+        self.phone = ""
+        self.community = ""
+        self.access_needs = ""
+        self.agrees_to_be_listed = False
+        self.user = None
+        self.erased_at = timezone.now()
+        self.save()
+
+
+class EngagementType(models.Model):
+    """A rung of the engagement ladder (Informing … Empowering)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    rank = models.PositiveSmallIntegerField(unique=True, help_text="1 is the lowest rung.")
+    description = models.TextField(blank=True)
+    promise = models.CharField(max_length=300, blank=True, help_text="What we promise people at this rung.")
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    """A common theme that runs across agenda items and views."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

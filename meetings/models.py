@@ -1,0 +1,372 @@
+"""Meetings, their agendas and papers, who came, what they said, what was done."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from engagement.files import RandomName
+from engagement.models import EngagementType, Participant, Partnership, Theme
+
+# An attendance that counts: the person came and is not system staff.
+COUNTED_ATTENDANCE = Q(status="attended") & Q(counts_as_staff=False) & Q(participant__is_system_staff=False)
+
+
+def counted(prefix):
+    """``COUNTED_ATTENDANCE`` seen through a relation, e.g. ``counted("attendances")``."""
+    return (
+        Q(**{f"{prefix}__status": "attended"})
+        & Q(**{f"{prefix}__counts_as_staff": False})
+        & Q(**{f"{prefix}__participant__is_system_staff": False})
+    )
+
+
+class MeetingQuerySet(models.QuerySet):
+    def upcoming(self, now=None):
+        return self.filter(end__gte=now or timezone.now()).order_by("start")
+
+    def past(self, now=None):
+        return self.filter(end__lt=now or timezone.now()).order_by("-start")
+
+    def with_counts(self):
+        """Meetings with ``attendee_count`` (not staff) and ``item_count``."""
+        return self.select_related("partnership").annotate(
+            attendee_count=Count("attendances", filter=counted("attendances"), distinct=True),
+            item_count=Count("agenda_items", filter=Q(agenda_items__is_business=True), distinct=True),
+        )
+
+    def for_agenda(self):
+        """Everything the agenda page and PDF show, in a fixed number of queries."""
+        return self.select_related("partnership").prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.select_related("engagement_type")
+                .prefetch_related("themes")
+                .order_by("order"),
+            ),
+            Prefetch("papers", queryset=Paper.objects.select_related("agenda_item").order_by("order", "title")),
+        )
+
+
+class Meeting(models.Model):
+    """A meeting of a partnership."""
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+        HYBRID = "hybrid", "Hybrid (in person and online)"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="meetings")
+    title = models.CharField(max_length=200)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    venue = models.CharField(max_length=300, blank=True)
+    online_link = models.URLField(blank=True, help_text="Shown to everyone on the agenda and in the calendar.")
+    format = models.CharField(max_length=20, choices=Format.choices, default=Format.IN_PERSON)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    times_to_be_confirmed = models.BooleanField(
+        default=False, help_text="The date is set but the time and place are still being confirmed."
+    )
+    summary = models.TextField(
+        blank=True, help_text="Introduction or, once held, a summary of the discussion and key messages."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="meeting_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["partnership", "start"])]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localtime(self.start):%d %b %Y})"
+
+    def get_absolute_url(self):
+        return reverse("meeting_detail", args=[self.pk])
+
+    def clean(self):
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "The meeting must end after it starts."})
+
+    @property
+    def is_upcoming(self):
+        return self.end >= timezone.now()
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def local_date(self):
+        return timezone.localtime(self.start).date()
+
+
+class AgendaItem(models.Model):
+    """One timed item on a meeting's agenda."""
+
+    class FeedbackStatus(models.TextChoices):
+        NONE = "none", "No feedback needed"
+        NEED_FEEDBACK = "need_feedback", "Need feedback"
+        AWAITING_RESPONSE = "awaiting_response", "Awaiting response"
+        RESPONDED = "responded", "Responded"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField(default=0)
+    start_time = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=300)
+    presenter = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    is_business = models.BooleanField(
+        "business item",
+        default=True,
+        help_text="Untick for arrivals, breaks and other items that are not counted in reports.",
+    )
+    engagement_type = models.ForeignKey(
+        EngagementType, null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
+    )
+    themes = models.ManyToManyField(Theme, blank=True, related_name="agenda_items")
+    outcome = models.TextField(blank=True)
+    feedback_status = models.CharField(max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.NONE)
+    feedback_requested_on = models.DateField(
+        null=True, blank=True, help_text="When people started waiting to hear back (defaults to the meeting date)."
+    )
+    views_summary = models.TextField(
+        "what people said", blank=True, help_text="A staff-written summary of the views heard."
+    )
+
+    class Meta:
+        ordering = ["meeting", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "order"], name="agenda_item_unique_order"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def end_time(self):
+        if self.start_time is None or not self.duration_minutes:
+            return None
+        start = datetime.datetime.combine(datetime.date(2000, 1, 1), self.start_time)
+        return (start + datetime.timedelta(minutes=self.duration_minutes)).time()
+
+    def clean(self):
+        """An item's times must sit inside its meeting's (arrivals may come before)."""
+        meeting = getattr(self, "meeting", None)
+        if meeting is None or self.start_time is None or meeting.start is None or meeting.end is None:
+            return
+        opens, closes = timezone.localtime(meeting.start), timezone.localtime(meeting.end)
+        item_start = datetime.datetime.combine(opens.date(), self.start_time, tzinfo=opens.tzinfo)
+        # Arrivals commonly open up to an hour before the formal start.
+        if item_start < opens - datetime.timedelta(hours=1) or item_start >= closes:
+            raise ValidationError({"start_time": f"This time is outside the meeting ({opens:%H:%M}–{closes:%H:%M})."})
+        if self.duration_minutes and item_start + datetime.timedelta(minutes=self.duration_minutes) > closes:
+            raise ValidationError(
+                {"duration_minutes": f"This item would run past the end of the meeting ({closes:%H:%M})."}
+            )
+
+
+class Paper(models.Model):
+    """A paper for a meeting: an uploaded file or a link, public or for members."""
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "Public"
+        MEMBERS = "members", "Members only"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
+    agenda_item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="papers")
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to=RandomName("papers"), blank=True)
+    url = models.URLField("link", blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(file="") | ~Q(url=""), name="paper_has_file_or_link"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("paper_download", args=[self.pk])
+
+    @property
+    def is_public(self):
+        return self.visibility == self.Visibility.PUBLIC
+
+    def clean(self):
+        if not self.file and not self.url:
+            raise ValidationError("Attach a file or give a link.")
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def counted(self):
+        """Attendances that count: attended, not system staff."""
+        return self.filter(COUNTED_ATTENDANCE)
+
+
+class Attendance(models.Model):
+    """A person's registration for, and attendance at, one meeting."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", "Registered"
+        ATTENDED = "attended", "Attended"
+        APOLOGIES = "apologies", "Apologies"
+        ABSENT = "absent", "Absent"
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        ONLINE = "online", "Online"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="attendances")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.IN_PERSON)
+    counts_as_staff = models.BooleanField(
+        default=False, help_text="At this meeting as system staff: not counted as an attendee."
+    )
+    is_walk_in = models.BooleanField(default=False)
+    access_needs = models.TextField(blank=True, help_text="What the person asked us to arrange for this meeting.")
+    share_access_needs = models.BooleanField(
+        default=False, help_text="The person agreed to share their access needs with the chair."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "participant__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "participant"], name="attendance_one_per_person_per_meeting"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} at {self.meeting}: {self.get_status_display()}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.participant_id and self.participant.is_system_staff:
+            self.counts_as_staff = True
+        super().save(*args, **kwargs)
+
+
+class Feedback(models.Model):
+    """Views on an agenda item, sent by a member or recorded by staff.
+
+    Seen by the chair, staff and the person who sent it; never public.
+    """
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", "This website"
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Phone"
+        PAPER = "paper", "Paper or letter"
+        IN_MEETING = "in_meeting", "Said in the meeting"
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="feedback")
+    participant = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.PORTAL)
+    text = models.TextField("views")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="feedback")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self):
+        return f"Views on {self.agenda_item}"
+
+
+class Response(models.Model):
+    """'We did': what the decision makers did with what people said."""
+
+    class Status(models.TextChoices):
+        DONE = "done", "Done"
+        IN_PROGRESS = "in_progress", "In progress"
+        NOT_POSSIBLE = "not_possible", "Not possible"
+
+    class Changed(models.TextChoices):
+        DECISION = "decision", "A decision"
+        PLAN = "plan", "A plan"
+        SERVICE = "service", "A service"
+        BUDGET = "budget", "A budget"
+        NOTHING = "nothing", "Nothing changed"
+
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="responses")
+    what_we_did = models.TextField("what we did")
+    decided_by = models.CharField(max_length=200, help_text="Who decided, e.g. LCP Strategic Board.")
+    decided_on = models.DateField()
+    changed = models.CharField("what it changed", max_length=20, choices=Changed.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DONE)
+    reason = models.TextField(blank=True, help_text="Why a change was not possible, if it was not.")
+    reported_back_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on"]
+
+    def __str__(self):
+        return f"Response on {self.agenda_item}"
+
+    def clean(self):
+        if self.status == self.Status.NOT_POSSIBLE and not self.reason.strip():
+            raise ValidationError({"reason": "Say why the change was not possible."})
+
+
+class YearReview(models.Model):
+    """Staff's narrative for a partnership's year review (one per year)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINAL = "final", "Final"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="year_reviews")
+    year = models.PositiveSmallIntegerField(
+        help_text="First calendar year of the financial year, e.g. 2023 for 2023/24."
+    )
+    went_well = models.TextField("what has gone well", blank=True)
+    challenges = models.TextField(blank=True)
+    learnt = models.TextField("what we learnt about how to engage", blank=True)
+    ideas = models.TextField("ideas for building on successes", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    is_public = models.BooleanField(default=False, help_text="A final review may be made public by the chair.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["partnership", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year"], name="year_review_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(is_public=False) | Q(status="final"), name="year_review_public_only_when_final"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partnership} year review {self.partnership.financial_year_label(self.year)}"

@@ -1,0 +1,23 @@
+"""Meeting URLs. The paths are a contract (DESIGN.md): keep them stable."""
+
+from django.urls import path, re_path
+
+from .views import feeds, participation, public, reports
+
+urlpatterns = [
+    path("meetings/", public.meeting_list, name="meeting_list"),
+    path("meetings/calendar.ics", feeds.meeting_calendar, name="meeting_calendar"),
+    path("meetings/<int:pk>/", public.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/agenda.pdf", feeds.meeting_agenda_pdf, name="meeting_agenda_pdf"),
+    path("meetings/papers/<int:pk>/", public.paper_download, name="paper_download"),
+    # Taking part and closing the loop (meetings/views/participation.py).
+    path("you-said-we-did/", participation.you_said_we_did, name="you_said_we_did"),
+    # The year review (meetings/views/reports.py and meetings/reports.py).
+    path("reports/year-review/<slug:slug>/<int:year>/", reports.year_review, name="year_review"),
+    # "<year>.csv" and "<year>/.csv" both work: DESIGN.md says "same + .csv".
+    re_path(
+        r"^reports/year-review/(?P<slug>[-\w]+)/(?P<year>[0-9]{4})/?\.(?P<fmt>csv|xlsx|pdf)$",
+        reports.year_review,
+        name="year_review_file",
+    ),
+]

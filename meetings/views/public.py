@@ -1,0 +1,77 @@
+"""Public pages: the meeting list, an agenda, and papers."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from engagement.roles import ALL_ROLES, has_role
+
+from ..filters import MeetingFilter
+from ..models import Meeting, Paper
+
+MEETINGS_PER_PAGE = 20
+
+
+def can_see_member_papers(user):
+    return has_role(user, *ALL_ROLES)
+
+
+def meeting_list(request):
+    """All meetings, newest first, filterable by partnership, year, format and engagement type."""
+    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.with_counts().order_by("-start"))
+    if not meeting_filter.is_valid():
+        # An unknown partnership or year in a shared link is a clear 404, not a 500.
+        raise Http404("No such partnership, year, format or type of engagement.")
+    page = Paginator(meeting_filter.qs, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"filter": meeting_filter, "page_obj": page, "meetings": page.object_list, "query": query.urlencode()},
+    )
+
+
+def meeting_detail(request, pk):
+    """The agenda: timed items, engagement type of each, papers, outcomes."""
+    meeting = get_object_or_404(Meeting.objects.for_agenda(), pk=pk)
+    papers = list(meeting.papers.all())
+    member = can_see_member_papers(request.user)
+    visible_papers = [p for p in papers if member or p.is_public]
+    context = {
+        "meeting": meeting,
+        "items": meeting.agenda_items.all(),
+        "papers": visible_papers,
+        "hidden_paper_count": len(papers) - len(visible_papers),
+    }
+    context.update(participation_context(request, meeting))
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def participation_context(request, meeting):
+    """Extra context for the agenda page from the participation features.
+
+    Kept as one hook so the agenda view stays short; see
+    ``meetings/views/participation.py``.
+    """
+    from .participation import agenda_participation_context
+
+    return agenda_participation_context(request, meeting)
+
+
+def paper_download(request, pk):
+    """A paper's file or link; members-only papers send visitors to log in."""
+    paper = get_object_or_404(Paper, pk=pk)
+    if not paper.is_public and not can_see_member_papers(request.user):
+        return redirect_to_login(request.get_full_path())
+    if paper.url and not paper.file:
+        return redirect(paper.url)
+    if not paper.file:
+        raise Http404("This paper has no file.")
+    try:
+        handle = paper.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("This paper's file is missing.") from None
+    extension = paper.file.name.rsplit(".", 1)[-1] if "." in paper.file.name else "pdf"
+    return FileResponse(handle, as_attachment=False, filename=f"{paper.title[:80]}.{extension}")

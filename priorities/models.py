@@ -1,0 +1,1 @@
+"""priorities models: see the issue that builds this app."""

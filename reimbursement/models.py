@@ -1,0 +1,1 @@
+"""reimbursement models: see the issue that builds this app."""

@@ -1,0 +1,101 @@
+"""Shared fixtures: users for each role, a partnership, meetings. Factories are in tests/factories.py."""
+
+import pytest
+
+from engagement.models import EngagementType, Participant, Partnership
+from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF
+from meetings.models import Meeting
+
+from .factories import aware, make_item, make_meeting, make_partnership, make_user
+
+# The roles of the permission matrix, by fixture name.
+ROLES = ["anonymous", "member", "other_member", "staff", "chair", "finance"]
+
+
+@pytest.fixture
+def member(db):
+    """A member linked to a participant record."""
+    user = make_user("member", MEMBER)
+    Participant.objects.create(name="Mina Member", email="mina@example.org", user=user)
+    return user
+
+
+@pytest.fixture
+def other_member(db):
+    user = make_user("member2", MEMBER)
+    Participant.objects.create(name="Otto Other", email="otto@example.org", user=user)
+    return user
+
+
+@pytest.fixture
+def staff_user(db):
+    return make_user("staff", STAFF, is_staff=True)
+
+
+@pytest.fixture
+def chair(db):
+    return make_user("chair", CHAIR, is_staff=True)
+
+
+@pytest.fixture
+def finance(db):
+    return make_user("finance", FINANCE, is_staff=True)
+
+
+@pytest.fixture
+def users(member, other_member, staff_user, chair, finance):
+    """Every role of the permission matrix, by name (None is anonymous)."""
+    return {
+        "anonymous": None,
+        "member": member,
+        "other_member": other_member,
+        "staff": staff_user,
+        "chair": chair,
+        "finance": finance,
+    }
+
+
+@pytest.fixture
+def client_for(client, users):
+    """``client_for("staff")`` is a test client logged in as that role."""
+
+    def login_as(role):
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        return client
+
+    return login_as
+
+
+@pytest.fixture
+def ladder(db):
+    """The engagement ladder, seeded by migration: {name: EngagementType}."""
+    return {t.name: t for t in EngagementType.objects.all()}
+
+
+@pytest.fixture
+def partnership(db):
+    return make_partnership(name="Lewisham People's Partnership", slug="lewisham", purpose="People shape services.")
+
+
+@pytest.fixture
+def meeting(partnership):
+    return make_meeting(partnership, title="Upcoming meeting")
+
+
+@pytest.fixture
+def held_meeting(partnership, ladder):
+    meeting = make_meeting(partnership, start=aware(2023, 9, 27), title="Held meeting", status=Meeting.Status.HELD)
+    make_item(meeting, title="Community space", engagement_type=ladder["Involving"], outcome="Need feedback")
+    return meeting
+
+
+@pytest.fixture
+def demo_data(db, settings):
+    """The full demo data set, as ``make run`` loads it."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    return {p.slug: p for p in Partnership.objects.all()}
