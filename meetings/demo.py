@@ -9,6 +9,7 @@ across meetings as they do in life.
 import datetime
 import io
 
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils import timezone
 from engagement.demo import LEWISHAM_PEOPLE, LEWISHAM_STAFF, email_for
 from engagement.models import EngagementType, Participant, Theme
 
-from .models import AgendaItem, Attendance, Meeting, Paper
+from .models import AgendaItem, Attendance, Feedback, Meeting, Paper, Response
 
 CIVIC_SUITE = "Civic Suite, Catford Road, London SE6 9SE"
 LPP = "Lewisham People's Partnership"
@@ -401,6 +402,235 @@ def load_lancashire(lsc):
     )
 
 
+# --- Taking part (issue 3): registrations, access needs, walk-ins, views, "we did". All fictional.
+
+UPCOMING_TITLES = [f"{LPP} – co-producing the reimbursement policy", f"{LPP} – outcomes framework"]
+
+# People's standing access needs (Participant.access_needs), by index into LEWISHAM_PEOPLE.
+ACCESS_NEEDS = {
+    0: "Step-free access and a seat near the front",
+    2: "BSL interpreter",
+    6: "Hearing loop",
+    11: "Large-print papers sent a week ahead",
+    16: "Step-free access; a space for a wheelchair at the table",
+}
+
+# Registrations for the two upcoming meetings: (index, status, mode, share access needs).
+REGISTRATIONS = [
+    [
+        (0, "registered", "in_person", True),  # member
+        (1, "registered", "online", False),  # member2
+        (2, "registered", "in_person", True),
+        (3, "registered", "in_person", False),
+        (4, "registered", "online", False),
+        (6, "registered", "in_person", True),
+        (7, "apologies", "in_person", False),
+        (11, "registered", "in_person", True),
+        (15, "apologies", "in_person", False),
+        (16, "registered", "in_person", True),
+        (22, "registered", "online", False),
+    ],
+    [
+        (0, "registered", "online", False),  # member
+        (1, "registered", "in_person", False),  # member2
+        (10, "apologies", "in_person", False),
+        (17, "registered", "in_person", False),
+    ],
+]
+
+# People who came to a year-one meeting without registering: (meeting date, indexes).
+# They are among the seed's counted attendees, so the counts do not change.
+WALK_INS = [
+    (datetime.date(2023, 7, 25), [24, 25]),
+    (datetime.date(2023, 12, 6), [38]),
+    (datetime.date(2024, 2, 7), [40]),
+]
+
+# What people said, summarised by staff, for the items that asked for feedback.
+VIEWS_SUMMARIES = {
+    (datetime.date(2023, 5, 11), 1): (
+        "People asked for the Charter to be in plain language, to say what anyone can expect when they use "
+        "services, and to be checked with groups whose voices are seldom heard."
+    ),
+    (datetime.date(2023, 9, 27), 1): (
+        "A community space must be step-free, open in the evenings and at weekends, free for small groups to "
+        "book, and run with local groups rather than for them."
+    ),
+    (datetime.date(2023, 9, 27), 2): (
+        "Co-production should start before decisions are made; carers want their time valued and meetings "
+        "held where people can get to them."
+    ),
+    (datetime.date(2023, 12, 6), 1): (
+        "Phoning at 8am does not work for carers or people on shifts; not everyone can use online forms; "
+        "pharmacies and community groups could help people find the right place first time."
+    ),
+    (datetime.date(2023, 12, 6), 2): (
+        "Members want the Charter's promises to be measured and reported back each year."
+    ),
+    (datetime.date(2024, 2, 7), 1): (
+        "People asked the Board to show how each intention reduces inequalities, who is accountable for it, "
+        "and how the People's Partnership will see progress."
+    ),
+}
+
+# Views sent or recorded: (meeting date, item order, person index or None, channel, text, days after the meeting).
+VIEWS = [
+    (
+        datetime.date(2023, 9, 27),
+        1,
+        0,
+        "portal",
+        "Please make the space step-free from the street, with a hearing loop in the main room. Evening opening matters for people who work.",
+        2,
+    ),
+    (
+        datetime.date(2023, 9, 27),
+        1,
+        5,
+        "email",
+        "Refugee families need a space where they can meet without paying: room hire is the barrier, not interest.",
+        5,
+    ),
+    (
+        datetime.date(2023, 9, 27),
+        1,
+        None,
+        "phone",
+        "Caller asked that the space be near a bus route and have a quiet room.",
+        9,
+    ),
+    (
+        datetime.date(2023, 9, 27),
+        2,
+        1,
+        "portal",
+        "Carers should be paid for the time they give to co-production, as other partners are.",
+        3,
+    ),
+    (
+        datetime.date(2023, 12, 6),
+        1,
+        0,
+        "portal",
+        "I gave up ringing the surgery at 8am. A text-back service would help, and so would a named person at the practice.",
+        1,
+    ),
+    (
+        datetime.date(2023, 12, 6),
+        1,
+        13,
+        "paper",
+        "Letter: not everyone has a smartphone. Keep a way to book in person.",
+        12,
+    ),
+    (
+        datetime.date(2023, 12, 6),
+        1,
+        1,
+        "portal",
+        "Pharmacies could tell people where to go first; please involve them.",
+        4,
+    ),
+    (
+        datetime.date(2024, 2, 7),
+        1,
+        10,
+        "email",
+        "We would like the Board to say which intention will change things for young people in North Lewisham.",
+        6,
+    ),
+]
+
+# Views sent before an upcoming meeting: (meeting index, item order, person index, channel, text).
+UPCOMING_VIEWS = [
+    (
+        0,
+        2,
+        0,
+        "portal",
+        "Paying people for their time should include preparation time and not only the meeting itself.",
+    ),
+    (0, 2, 7, "email", "I cannot come but ask that vouchers be offered for people whose benefits could be affected."),
+]
+
+CHARTER_RESPONSE = {
+    "what_we_did": (
+        "The Charter was rewritten in plain language with members of the People's Partnership, tested with "
+        "three community groups, and approved in March 2024. Partners now use it in staff induction."
+    ),
+    "decided_by": "Lewisham Health and Care Partners Strategic Board",
+    "decided_on": datetime.date(2024, 3, 13),
+    "changed": Response.Changed.PLAN,
+    "status": Response.Status.DONE,
+    "reported_back_on": datetime.date(2024, 4, 23),
+}
+
+
+def _year_one_item(lewisham, day, order):
+    return AgendaItem.objects.get(meeting__partnership=lewisham, meeting__start__date=day, order=order)
+
+
+def load_participation(lewisham):
+    """Registrations, access needs, walk-ins, views and one 'we did', so every page has something to show."""
+    people = [Participant.objects.get(email=email_for(name)) for name, _, _ in LEWISHAM_PEOPLE]
+    staff_user = User.objects.filter(username="staff").first()
+
+    for index, needs in ACCESS_NEEDS.items():
+        Participant.objects.filter(pk=people[index].pk).update(access_needs=needs)
+
+    upcoming = [Meeting.objects.get(partnership=lewisham, title=title) for title in UPCOMING_TITLES]
+    for meeting, registrations in zip(upcoming, REGISTRATIONS, strict=True):
+        for index, status, mode, share in registrations:
+            Attendance.objects.update_or_create(
+                meeting=meeting,
+                participant=people[index],
+                defaults={
+                    "status": status,
+                    "mode": mode,
+                    "access_needs": ACCESS_NEEDS.get(index, "") if share else "",
+                    "share_access_needs": share and index in ACCESS_NEEDS,
+                },
+            )
+
+    for day, indexes in WALK_INS:
+        Attendance.objects.filter(
+            meeting__partnership=lewisham, meeting__start__date=day, participant__in=[people[i] for i in indexes]
+        ).update(is_walk_in=True)
+
+    for (day, order), summary in VIEWS_SUMMARIES.items():
+        AgendaItem.objects.filter(pk=_year_one_item(lewisham, day, order).pk).update(views_summary=summary)
+
+    for day, order, index, channel, text, days_after in VIEWS:
+        item = _year_one_item(lewisham, day, order)
+        Feedback.objects.get_or_create(
+            agenda_item=item,
+            participant=people[index] if index is not None else None,
+            channel=channel,
+            text=text,
+            defaults={
+                "created_at": _aware(day + datetime.timedelta(days=days_after), 14),
+                "recorded_by": staff_user if channel != "portal" else None,
+            },
+        )
+    for meeting_index, order, index, channel, text in UPCOMING_VIEWS:
+        item = AgendaItem.objects.get(meeting=upcoming[meeting_index], order=order)
+        Feedback.objects.get_or_create(
+            agenda_item=item,
+            participant=people[index],
+            channel=channel,
+            text=text,
+            defaults={"recorded_by": staff_user if channel != "portal" else None},
+        )
+
+    # The May 2023 Charter item has had its answer: "you said, we did" shows all three states.
+    charter = _year_one_item(lewisham, datetime.date(2023, 5, 11), 1)
+    Response.objects.update_or_create(
+        agenda_item=charter, decided_by=CHARTER_RESPONSE["decided_by"], defaults=CHARTER_RESPONSE
+    )
+    AgendaItem.objects.filter(pk=charter.pk).update(feedback_status=AgendaItem.FeedbackStatus.RESPONDED)
+
+
 def load(partnerships):
     load_lewisham(partnerships["lewisham"])
     load_lancashire(partnerships["lancashire-south-cumbria"])
+    load_participation(partnerships["lewisham"])

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from .views import feeds, participation, public, reports
+from .views import attendance, feeds, participation, public, reports
 
 urlpatterns = [
     path("meetings/", public.meeting_list, name="meeting_list"),
@@ -12,6 +12,16 @@ urlpatterns = [
     path("meetings/papers/<int:pk>/", public.paper_download, name="paper_download"),
     # Taking part and closing the loop (meetings/views/participation.py).
     path("you-said-we-did/", participation.you_said_we_did, name="you_said_we_did"),
+    path("meetings/<int:pk>/register/", participation.register, name="meeting_register"),
+    path("meetings/items/<int:pk>/views/", participation.send_views, name="send_views"),
+    path("my/views/", participation.my_views, name="my_views"),
+    # Staff's side of taking part (meetings/views/attendance.py).
+    path("meetings/<int:pk>/attendance/", attendance.attendance, name="meeting_attendance"),
+    path("meetings/<int:pk>/attendance/walk-in/", attendance.walk_in, name="meeting_walk_in"),
+    path("meetings/<int:pk>/attendance/import/", attendance.attendance_upload, name="meeting_attendance_import"),
+    path("meetings/<int:pk>/sign-in-sheet.csv", attendance.sign_in_sheet_csv, name="meeting_sign_in_sheet"),
+    path("meetings/items/<int:pk>/views/record/", attendance.record_views, name="record_views"),
+    path("meetings/items/<int:pk>/response/", attendance.record_response, name="record_response"),
     # The year review (meetings/views/reports.py and meetings/reports.py).
     path("reports/year-review/<slug:slug>/<int:year>/", reports.year_review, name="year_review"),
     # "<year>.csv" and "<year>/.csv" both work: DESIGN.md says "same + .csv".

@@ -1,12 +1,200 @@
-"""Registration, attendance, views and 'you said, we did' (issue 3)."""
+"""Taking part, for members: registering, sending views, 'My views' and 'you said, we did'.
 
+Staff's side (recording who came, views received, 'we did') is in
+``meetings/views/attendance.py``.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from engagement.roles import ALL_ROLES, CHAIR, MEMBER, STAFF, has_role, role_required
+
+from .. import participation, selectors
+from ..forms import PartnershipFilterForm, RegistrationForm, SendViewsForm
+from ..models import AgendaItem, Attendance, Feedback, Meeting, Response
+
+VIEWS_PER_PAGE = 20
+WAITING_PER_PAGE = 25
+RESPONDED_PER_PAGE = 10
 
 
 def agenda_participation_context(request, meeting):
-    """What the agenda page shows about taking part. Filled in by issue 3."""
-    return {}
+    """What the agenda page shows about taking part, in a fixed number of queries.
+
+    - members: their registration (and a form to change it until the meeting
+      starts) and the views they sent on each item;
+    - staff and the chair: how many are coming, and every view received;
+    - anyone with a role, once the meeting is held: the voices in the room.
+    """
+    user = request.user
+    is_member = has_role(user, MEMBER)
+    is_office = has_role(user, STAFF, CHAIR)
+    items = list(meeting.agenda_items.all())  # prefetched by the agenda view
+    context = {
+        "is_member": is_member,
+        "is_office": is_office,
+        "registration_closed": participation.registration_closed_reason(meeting),
+        "attendance_closed": participation.attendance_closed_reason(meeting),
+    }
+    if is_member:
+        participant = participation.participant_for_user(user)
+        attendance = None
+        if participant is not None:
+            attendance = Attendance.objects.filter(meeting=meeting, participant=participant).first()
+        context["my_attendance"] = attendance
+        if not context["registration_closed"]:
+            context["registration_form"] = RegistrationForm(
+                initial=RegistrationForm.initial_for(attendance, participant), meeting=meeting
+            )
+    if is_office:
+        context["registrations"] = selectors.registration_summary(meeting)
+    if meeting.status == Meeting.Status.HELD and has_role(user, *ALL_ROLES):
+        context["voices"] = selectors.meeting_voices(meeting)
+        context["show_all_names"] = is_office
+    if is_member or is_office:
+        views = list(selectors.feedback_visible_to(user).filter(agenda_item__meeting=meeting).order_by("created_at"))
+        by_item = {}
+        for view in views:
+            by_item.setdefault(view.agenda_item_id, []).append(view)
+        for item in items:
+            item.visible_views = by_item.get(item.pk, [])
+    return context
+
+
+def _meeting_anchor(meeting, anchor):
+    return f"{meeting.get_absolute_url()}#{anchor}"
+
+
+@role_required(MEMBER)
+def register(request, pk):
+    """Say you are coming (in person or online) or send apologies; change it until the meeting starts."""
+    meeting = get_object_or_404(Meeting.objects.select_related("partnership"), pk=pk)
+    closed = participation.registration_closed_reason(meeting)
+    participant = participation.participant_for_user(request.user)
+    attendance = None
+    if participant is not None:
+        attendance = Attendance.objects.filter(meeting=meeting, participant=participant).first()
+    if request.method == "POST":
+        if closed:
+            messages.error(request, closed)
+            return redirect(_meeting_anchor(meeting, "taking-part"))
+        form = RegistrationForm(request.POST, meeting=meeting)
+        if form.is_valid():
+            participant = participation.participant_for_user(request.user, create=True)
+            status, mode = form.registration()
+            try:
+                attendance, created = participation.register(
+                    meeting,
+                    participant,
+                    status=status,
+                    mode=mode,
+                    access_needs=form.cleaned_data["access_needs"],
+                    share=form.cleaned_data["share_access_needs"],
+                )
+            except participation.ParticipationClosed as closed_now:
+                messages.error(request, str(closed_now))
+                return redirect(_meeting_anchor(meeting, "taking-part"))
+            messages.success(request, _registration_message(meeting, attendance, created))
+            return redirect(_meeting_anchor(meeting, "taking-part"))
+    else:
+        form = RegistrationForm(initial=RegistrationForm.initial_for(attendance, participant), meeting=meeting)
+    return render(
+        request,
+        "meetings/participation/register.html",
+        {"meeting": meeting, "form": form, "closed": closed, "my_attendance": attendance},
+    )
+
+
+def _registration_message(meeting, attendance, created):
+    day = timezone.localtime(meeting.start)
+    when = f"{meeting.title} on {day:%A} {day.day} {day:%B %Y}"
+    if attendance.status == Attendance.Status.APOLOGIES:
+        said = f"Thank you for letting us know. We have sent your apologies for {when}."
+    elif attendance.mode == Attendance.Mode.ONLINE:
+        said = f"You are registered to join {when} online."
+    else:
+        said = f"You are registered to come to {when} in person."
+    if not created:
+        said = "Your answer has been changed. " + said
+    return said + " You can change this until the meeting starts."
+
+
+@role_required(MEMBER)
+def send_views(request, pk):
+    """A member sends their views on an agenda item, before or after the meeting."""
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__partnership"), pk=pk)
+    anchor = _meeting_anchor(item.meeting, f"item-{item.pk}")
+    if not item.is_business:
+        messages.error(request, "This part of the agenda does not take views. Choose an item of business.")
+        return redirect(anchor)
+    if request.method == "POST":
+        form = SendViewsForm(request.POST)
+        if form.is_valid():
+            participant = participation.participant_for_user(request.user, create=True)
+            participation.send_views(item, participant, form.cleaned_data["text"])
+            messages.success(
+                request,
+                f"Thank you: your views on “{item.title}” have gone to the chair and staff. You can read "
+                "them again under My views.",
+            )
+            return redirect(anchor)
+    else:
+        form = SendViewsForm()
+    mine = selectors.feedback_visible_to(request.user).filter(agenda_item=item, participant__user=request.user)
+    return render(
+        request,
+        "meetings/participation/send_views.html",
+        {"item": item, "meeting": item.meeting, "form": form, "my_views": mine.order_by("created_at")},
+    )
+
+
+@role_required(*ALL_ROLES)
+def my_views(request):
+    """The views you sent (or staff recorded for you), newest first, with what was done."""
+    views = (
+        Feedback.objects.filter(participant__user=request.user)
+        .select_related("agenda_item__meeting__partnership")
+        .prefetch_related(
+            Prefetch("agenda_item__responses", queryset=Response.objects.order_by("decided_on", "pk")),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(views, VIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "meetings/participation/my_views.html", {"page_obj": page, "views": page.object_list})
 
 
 def you_said_we_did(request):
-    raise Http404
+    """What people said, what was done, and what is still waiting, per partnership, oldest wait first."""
+    form = PartnershipFilterForm(request.GET)
+    if not form.is_valid():
+        raise Http404("No such partnership.")
+    partnership = form.cleaned_data["partnership"]
+    waiting = Paginator(selectors.waiting_for_feedback(partnership), WAITING_PER_PAGE).get_page(
+        request.GET.get("waiting_page")
+    )
+    responded = Paginator(selectors.responded_items(partnership), RESPONDED_PER_PAGE).get_page(
+        request.GET.get("responded_page")
+    )
+    waiting_items = selectors.with_days_waiting(waiting.object_list)
+    query = request.GET.copy()
+    for key in ("waiting_page", "responded_page"):
+        query.pop(key, None)
+    return render(
+        request,
+        "meetings/participation/you_said_we_did.html",
+        {
+            "form": form,
+            "partnership": partnership,
+            "waiting": waiting,
+            "waiting_items": waiting_items,
+            "responded": responded,
+            "query": query.urlencode(),
+            # Each list's pager keeps the other list on its page.
+            "keep_responded": f"responded_page={responded.number}",
+            "keep_waiting": f"waiting_page={waiting.number}",
+        },
+    )

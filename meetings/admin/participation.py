@@ -1,0 +1,269 @@
+"""Taking part in the back office: registrations, views, 'we did', and people's data.
+
+The chair sees who is coming (with the access needs people chose to share)
+and exports the sign-in sheet; staff export or erase a person's data when
+they ask.
+"""
+
+import json
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from engagement.admin import ParticipantAdmin as BaseParticipantAdmin
+from engagement.models import Participant
+from engagement.roles import CHAIR, STAFF, has_role
+
+from .. import participation, sign_in_sheet
+from ..models import Attendance, Feedback, Response
+
+
+def is_office(request):
+    """Staff and the chair: the only people who see personal data such as access needs."""
+    return has_role(request.user, STAFF, CHAIR)
+
+
+def shared_access_needs(attendance):
+    return attendance.access_needs if attendance.share_access_needs else ""
+
+
+class MeetingWhenFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming meetings"), ("past", "Past meetings")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.filter(meeting__end__gte=now)
+        if self.value() == "past":
+            return queryset.filter(meeting__end__lt=now)
+        return queryset
+
+
+def titled(title):
+    """A yes/no list filter with a title people understand (not the field's name)."""
+
+    class Filter(admin.BooleanFieldListFilter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = title
+
+    return Filter
+
+
+class AttendanceInline(admin.TabularInline):
+    """Who registered, sent apologies or came, on the meeting's page (read only: edit on the attendance screen)."""
+
+    model = Attendance
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["participant", "status", "mode", "counts_as_staff", "is_walk_in", "access_needs_shared"]
+    readonly_fields = fields
+    ordering = ["status", "participant__name"]
+    verbose_name_plural = "registrations and attendance"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("participant", "meeting")
+
+    def has_add_permission(self, request, obj=None):
+        # One screen records who came (with walk-ins found before they are created).
+        return False
+
+    @admin.display(description="Access needs (shared with the chair)")
+    def access_needs_shared(self, obj):
+        return shared_access_needs(obj) if is_office(self.request) else ""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.request = request
+        return super().get_formset(request, obj, **kwargs)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = [
+        "participant",
+        "organisation",
+        "meeting_date",
+        "status",
+        "mode",
+        "system_staff",
+        "walk_in",
+        "access_needs_shared",
+    ]
+    list_filter = [
+        MeetingWhenFilter,
+        "status",
+        "mode",
+        ("counts_as_staff", titled("system staff")),
+        ("is_walk_in", titled("walk-in")),
+        ("share_access_needs", titled("access needs shared")),
+        "meeting__partnership",
+    ]
+    search_fields = ["participant__name", "participant__email", "meeting__title"]
+    list_select_related = ["participant__organisation", "meeting"]
+    autocomplete_fields = ["participant", "meeting"]
+    date_hierarchy = "meeting__start"
+    ordering = ["-meeting__start", "participant__name"]
+    list_per_page = 100
+    actions = ["export_sign_in_sheet"]
+    readonly_fields = ["created_at", "updated_at"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["meeting", "participant", "status", "mode", "counts_as_staff", "is_walk_in"]}),
+        ]
+        if is_office(request):
+            fieldsets.append(("Access needs", {"fields": ["access_needs", "share_access_needs"]}))
+        fieldsets.append(("Record", {"fields": ["created_at", "updated_at"]}))
+        return fieldsets
+
+    def get_list_display(self, request):
+        if is_office(request):
+            return self.list_display
+        return [column for column in self.list_display if column != "access_needs_shared"]
+
+    @admin.display(description="Meeting", ordering="meeting__start")
+    def meeting_date(self, obj):
+        return f"{timezone.localtime(obj.meeting.start):%d %b %Y} · {Truncator(obj.meeting.title).chars(40)}"
+
+    @admin.display(description="System staff", boolean=True, ordering="counts_as_staff")
+    def system_staff(self, obj):
+        return obj.counts_as_staff
+
+    @admin.display(description="Walk-in", boolean=True, ordering="is_walk_in")
+    def walk_in(self, obj):
+        return obj.is_walk_in
+
+    @admin.display(description="Organisation", ordering="participant__organisation__name")
+    def organisation(self, obj):
+        return obj.participant.organisation or ""
+
+    @admin.display(description="Access needs (shared)")
+    def access_needs_shared(self, obj):
+        return shared_access_needs(obj)
+
+    @admin.action(description="Export the selected people for the sign-in desk (CSV)", permissions=["view"])
+    def export_sign_in_sheet(self, request, queryset):
+        rows = queryset.select_related("participant__organisation").order_by("participant__name")
+        if not is_office(request):
+            rows = rows.defer("access_needs")
+            for row in rows:
+                row.share_access_needs = False
+        return sign_in_sheet.response(rows, f"sign-in-sheet-{timezone.localdate():%Y-%m-%d}.csv")
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["summary", "agenda_item", "meeting_date", "participant", "channel", "created_at"]
+    list_filter = ["channel", "agenda_item__feedback_status", "agenda_item__meeting__partnership"]
+    search_fields = ["text", "participant__name", "agenda_item__title"]
+    list_select_related = ["agenda_item__meeting", "participant"]
+    autocomplete_fields = ["agenda_item", "participant", "themes"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["recorded_by"]
+    fields = ["agenda_item", "participant", "channel", "text", "themes", "created_at", "recorded_by"]
+
+    @admin.display(description="Views")
+    def summary(self, obj):
+        return Truncator(obj.text).words(12)
+
+    @admin.display(description="Meeting", ordering="agenda_item__meeting__start")
+    def meeting_date(self, obj):
+        return timezone.localtime(obj.agenda_item.meeting.start).strftime("%d %b %Y")
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.recorded_by_id is None:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    """'We did'. Saving one marks its agenda item as responded."""
+
+    list_display = ["agenda_item", "status", "changed", "decided_by", "decided_on", "reported_back_on"]
+    list_filter = ["status", "changed", "agenda_item__meeting__partnership"]
+    search_fields = ["what_we_did", "decided_by", "agenda_item__title", "reason"]
+    list_select_related = ["agenda_item__meeting"]
+    autocomplete_fields = ["agenda_item"]
+    date_hierarchy = "decided_on"
+    readonly_fields = ["recorded_by", "created_at"]
+    fields = [
+        "agenda_item",
+        "what_we_did",
+        ("decided_by", "decided_on"),
+        "changed",
+        "status",
+        "reason",
+        "reported_back_on",
+        ("recorded_by", "created_at"),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        participation.record_response(obj.agenda_item, obj, recorded_by=request.user)
+
+
+# People's data: staff and the chair only. Replaces the plain registration
+# from engagement/admin.py with the same admin plus export and erasure.
+admin.site.unregister(Participant)
+
+
+@admin.register(Participant)
+class ParticipantAdmin(BaseParticipantAdmin):
+    actions = ["export_data", "erase"]
+
+    def has_view_permission(self, request, obj=None):
+        return is_office(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return is_office(request) and super().has_change_permission(request, obj)
+
+    def has_export_permission(self, request):
+        return is_office(request) and super().has_view_permission(request)
+
+    def has_erase_permission(self, request):
+        return is_office(request) and super().has_change_permission(request)
+
+    @admin.action(description="Export the selected people's data (JSON)", permissions=["export"])
+    def export_data(self, request, queryset):
+        people = queryset.select_related("organisation", "user")
+        data = participation.participant_data(people)
+        body = json.dumps(data, cls=participation.ExportEncoder, indent=2, ensure_ascii=False)
+        http = HttpResponse(body, content_type="application/json; charset=utf-8")
+        http["Content-Disposition"] = f'attachment; filename="participant-data-{timezone.localdate():%Y-%m-%d}.json"'
+        http["Cache-Control"] = "no-store"
+        return http
+
+    @admin.action(description="Erase the selected people (anonymise, keeping counts)", permissions=["erase"])
+    def erase(self, request, queryset):
+        """Ask first; on 'Yes', anonymise each person. Counts and financial records stay."""
+        if request.POST.get("post") == "yes":
+            erased = 0
+            for person in queryset:
+                if person.erased_at is None:
+                    participation.erase_participant(person)
+                    erased += 1
+            self.message_user(
+                request,
+                f"{erased} {'person' if erased == 1 else 'people'} erased. Their attendances still count; "
+                "their name, contact details and access needs are gone.",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Erase these people's personal data?",
+            "opts": self.model._meta,
+            "queryset": queryset.select_related("organisation").prefetch_related("attendances"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": "erase",
+        }
+        return TemplateResponse(request, "admin/engagement/participant/erase_confirmation.html", context)

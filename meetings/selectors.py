@@ -1,0 +1,188 @@
+"""Reads for taking part: who came, what they said, what is still waiting.
+
+Each function fetches what a page needs in a fixed number of queries,
+however many people come or items wait.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from engagement.models import Organisation, Participant
+from engagement.roles import CHAIR, STAFF, has_role
+
+from .models import COUNTED_ATTENDANCE, AgendaItem, Attendance, Feedback, Response
+
+WAITING_STATUSES = [AgendaItem.FeedbackStatus.NEED_FEEDBACK, AgendaItem.FeedbackStatus.AWAITING_RESPONSE]
+
+
+def feedback_visible_to(user):
+    """Views a user may read: all of them for staff and the chair, a member's own, nothing for anyone else."""
+    views = Feedback.objects.select_related("agenda_item__meeting__partnership", "participant")
+    if has_role(user, STAFF, CHAIR):
+        return views
+    if not user.is_authenticated:
+        return views.none()
+    return views.filter(participant__user=user)
+
+
+@dataclass
+class Voices:
+    """'What voices do we have at this meeting?': counted attendees, never system staff."""
+
+    attendees: int = 0
+    in_person: int = 0
+    online: int = 0
+    own_voice: int = 0
+    for_organisation: int = 0
+    for_community: int = 0
+    first_time: int = 0
+    organisations: int = 0
+    organisations_by_kind: list = field(default_factory=list)
+    listed_names: list = field(default_factory=list)
+    all_names: list = field(default_factory=list)
+
+    @property
+    def unlisted(self):
+        return self.attendees - len(self.listed_names)
+
+    @property
+    def representing(self):
+        return self.for_organisation + self.for_community
+
+
+def meeting_voices(meeting):
+    """Who was in the room at ``meeting``, in one query.
+
+    A first-time attendee has no earlier attendance at any meeting of the
+    same partnership. Distinct organisations are counted once per kind.
+    """
+    earlier = Attendance.objects.filter(
+        participant=OuterRef("participant"),
+        meeting__partnership=meeting.partnership_id,
+        meeting__start__lt=meeting.start,
+        status=Attendance.Status.ATTENDED,
+    )
+    rows = (
+        Attendance.objects.counted()
+        .filter(meeting=meeting)
+        .annotate(returning=Exists(earlier))
+        .values(
+            "participant_id",
+            "mode",
+            "returning",
+            "participant__name",
+            "participant__voice",
+            "participant__agrees_to_be_listed",
+            "participant__organisation_id",
+            "participant__organisation__name",
+            "participant__organisation__kind",
+        )
+        .order_by("participant__name")
+    )
+    voices = Voices()
+    organisations = {}
+    for row in rows:
+        voices.attendees += 1
+        if row["mode"] == Attendance.Mode.ONLINE:
+            voices.online += 1
+        else:
+            voices.in_person += 1
+        voice = row["participant__voice"]
+        if voice == Participant.Voice.ORGANISATION:
+            voices.for_organisation += 1
+        elif voice == Participant.Voice.COMMUNITY:
+            voices.for_community += 1
+        else:
+            voices.own_voice += 1
+        if not row["returning"]:
+            voices.first_time += 1
+        if row["participant__organisation_id"]:
+            organisations[row["participant__organisation_id"]] = row["participant__organisation__kind"]
+        name = row["participant__name"]
+        if row["participant__organisation__name"]:
+            name = f"{name} ({row['participant__organisation__name']})"
+        voices.all_names.append(name)
+        if row["participant__agrees_to_be_listed"]:
+            voices.listed_names.append(name)
+    voices.organisations = len(organisations)
+    kinds = list(organisations.values())
+    voices.organisations_by_kind = [(label, kinds.count(kind)) for kind, label in Organisation.Kind.choices]
+    return voices
+
+
+def registration_summary(meeting):
+    """How many are coming in person, online, or sent apologies; and how many shared access needs."""
+    return Attendance.objects.filter(meeting=meeting).aggregate(
+        in_person=Count("pk", filter=Q(status=Attendance.Status.REGISTERED, mode=Attendance.Mode.IN_PERSON)),
+        online=Count("pk", filter=Q(status=Attendance.Status.REGISTERED, mode=Attendance.Mode.ONLINE)),
+        apologies=Count("pk", filter=Q(status=Attendance.Status.APOLOGIES)),
+        attended=Count("pk", filter=Q(status=Attendance.Status.ATTENDED)),
+        counted=Count("pk", filter=COUNTED_ATTENDANCE),
+        access_needs=Count("pk", filter=Q(share_access_needs=True) & ~Q(access_needs="")),
+    )
+
+
+def sign_in_sheet(meeting):
+    """Everyone expected or present at ``meeting`` for the sign-in desk: people coming first, apologies last."""
+    return (
+        Attendance.objects.filter(meeting=meeting)
+        .exclude(status=Attendance.Status.ABSENT)
+        .select_related("participant__organisation", "meeting")
+        .annotate(sent_apologies=Case(When(status=Attendance.Status.APOLOGIES, then=1), default=0))
+        .order_by("sent_apologies", "participant__name")
+    )
+
+
+def _with_waiting(items, today):
+    for item in items:
+        item.days_waiting = max((today - item.waiting_since).days, 0) if item.waiting_since else 0
+        item.is_overdue = item.days_waiting > item.meeting.partnership.feedback_target_days
+    return items
+
+
+def waiting_for_feedback(partnership=None):
+    """Agenda items whose people are still waiting to hear back, oldest first, per partnership.
+
+    People start waiting on ``feedback_requested_on``, or else on the day of
+    the meeting.
+    """
+    items = (
+        AgendaItem.objects.filter(feedback_status__in=WAITING_STATUSES)
+        .select_related("meeting__partnership", "engagement_type")
+        .annotate(
+            waiting_since=Coalesce("feedback_requested_on", TruncDate("meeting__start")),
+            views_count=Count("feedback", distinct=True),
+        )
+        .order_by("meeting__partnership__name", "waiting_since", "meeting__start", "order")
+    )
+    if partnership is not None:
+        items = items.filter(meeting__partnership=partnership)
+    return items
+
+
+def responded_items(partnership=None):
+    """Agenda items with a 'we did', the latest meetings first, with their responses."""
+    items = (
+        AgendaItem.objects.filter(feedback_status=AgendaItem.FeedbackStatus.RESPONDED)
+        .select_related("meeting__partnership", "engagement_type")
+        .annotate(views_count=Count("feedback", distinct=True))
+        .prefetch_related(Prefetch("responses", queryset=Response.objects.order_by("decided_on", "pk")))
+        .order_by("meeting__partnership__name", "-meeting__start", "order")
+    )
+    if partnership is not None:
+        items = items.filter(meeting__partnership=partnership)
+    return items
+
+
+def with_days_waiting(items, today=None):
+    """Give each waiting item ``days_waiting`` and ``is_overdue`` (past its partnership's target)."""
+    return _with_waiting(list(items), today or timezone.localdate())
+
+
+def overdue_feedback(today=None):
+    """Items waiting longer than their partnership's target, the longest wait first (for the chair)."""
+    items = with_days_waiting(waiting_for_feedback(), today)
+    return sorted((item for item in items if item.is_overdue), key=lambda item: -item.days_waiting)

@@ -1,0 +1,21 @@
+"""The chair's dashboard panel: agenda items waiting too long for feedback."""
+
+from django import template
+
+from engagement.roles import CHAIR, STAFF, has_role
+
+from ..selectors import overdue_feedback
+
+register = template.Library()
+
+PANEL_LIMIT = 10
+
+
+@register.simple_tag(takes_context=True)
+def waiting_too_long(context):
+    """``{"items": [...], "total": n}`` for staff and the chair; None for anyone else."""
+    request = context.get("request")
+    if request is None or not has_role(request.user, STAFF, CHAIR):
+        return None
+    items = overdue_feedback()
+    return {"items": items[:PANEL_LIMIT], "total": len(items)}

@@ -1,0 +1,172 @@
+"""Staff's side of taking part: who came, the sign-in sheet, views received and 'we did'."""
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from engagement.roles import CHAIR, STAFF, role_required
+
+from .. import participation, selectors, sign_in_sheet
+from ..attendance_import import AttendanceImportError, import_attendance
+from ..forms import AttendanceFormSet, AttendanceImportForm, RecordViewsForm, ResponseForm, WalkInForm
+from ..models import AgendaItem, Attendance, Meeting
+
+
+def _meeting(pk):
+    return get_object_or_404(Meeting.objects.select_related("partnership"), pk=pk)
+
+
+def _attendance_url(meeting):
+    return reverse("meeting_attendance", args=[meeting.pk])
+
+
+@role_required(STAFF, CHAIR)
+def attendance(request, pk):
+    """Record who came to a held meeting on one screen: tick, mode, system staff."""
+    meeting = _meeting(pk)
+    closed = participation.attendance_closed_reason(meeting)
+    rows = (
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("participant__organisation")
+        .order_by("participant__name", "pk")
+    )
+    if request.method == "POST" and not closed:
+        formset = AttendanceFormSet(request.POST, queryset=rows, prefix="attendance")
+        if formset.is_valid():
+            changed = participation.save_attendance_rows(formset.forms)
+            counted = Attendance.objects.filter(meeting=meeting).counted().count()
+            messages.success(
+                request,
+                f"Attendance saved ({changed} change{'s' if changed != 1 else ''}). "
+                f"{counted} attendee{'s' if counted != 1 else ''} counted, not including system staff.",
+            )
+            return redirect(_attendance_url(meeting))
+        messages.error(request, "Nothing was saved: please correct the rows marked below.")
+    else:
+        if request.method == "POST":
+            messages.error(request, closed)
+        formset = AttendanceFormSet(queryset=rows, prefix="attendance")
+    return render(
+        request,
+        "meetings/participation/attendance.html",
+        {
+            "meeting": meeting,
+            "formset": formset,
+            "closed": closed,
+            "walk_in_form": WalkInForm(),
+            "import_form": AttendanceImportForm(),
+            "summary": selectors.registration_summary(meeting),
+        },
+    )
+
+
+@role_required(STAFF, CHAIR)
+def walk_in(request, pk):
+    """Add someone who came without registering, finding their record first."""
+    meeting = _meeting(pk)
+    closed = participation.attendance_closed_reason(meeting)
+    if closed:
+        messages.error(request, closed)
+        return redirect(_attendance_url(meeting))
+    if request.method == "POST":
+        form = WalkInForm(request.POST)
+        if form.is_valid():
+            found = form.cleaned_data["participant"]
+            person = found or form.new_participant()
+            try:
+                attendance, created = participation.record_walk_in(
+                    meeting,
+                    person,
+                    mode=form.cleaned_data["mode"],
+                    counts_as_staff=form.cleaned_data["counts_as_staff"],
+                )
+            except IntegrityError:
+                # Someone else saved this email a moment ago.
+                form.add_error("email", "Someone already has this email. Submit again to find them.")
+            else:
+                if found is None:
+                    said = f"{person.name} added as a new person and marked as a walk-in."
+                elif created:
+                    said = f"Found {person.name}'s record; marked as a walk-in."
+                else:
+                    said = f"{person.name} was already on the list; now marked as attended."
+                messages.success(request, said)
+                return redirect(_attendance_url(meeting))
+    else:
+        form = WalkInForm()
+    return render(request, "meetings/participation/walk_in.html", {"meeting": meeting, "form": form})
+
+
+@role_required(STAFF, CHAIR)
+def attendance_upload(request, pk):
+    """Upload a sign-in sheet (CSV): every row or none, with row numbers in any error."""
+    meeting = _meeting(pk)
+    closed = participation.attendance_closed_reason(meeting)
+    errors = []
+    if request.method == "POST" and not closed:
+        form = AttendanceImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                result = import_attendance(meeting, form.cleaned_data["sheet"].read())
+            except AttendanceImportError as error:
+                errors = error.errors
+                form.add_error("sheet", "Nothing was imported. Correct the sheet and upload it again.")
+            else:
+                messages.success(request, result.summary())
+                return redirect(_attendance_url(meeting))
+    else:
+        form = AttendanceImportForm()
+    return render(
+        request,
+        "meetings/participation/import.html",
+        {"meeting": meeting, "form": form, "errors": errors, "closed": closed},
+    )
+
+
+@role_required(STAFF, CHAIR)
+def sign_in_sheet_csv(request, pk):
+    """The list for the sign-in desk, with access needs people agreed to share."""
+    meeting = _meeting(pk)
+    return sign_in_sheet.response(selectors.sign_in_sheet(meeting), sign_in_sheet.filename_for(meeting))
+
+
+@role_required(STAFF, CHAIR)
+def record_views(request, pk):
+    """Views staff received by email, phone, paper or in the meeting."""
+    item = get_object_or_404(AgendaItem.objects.select_related("meeting__partnership"), pk=pk)
+    if request.method == "POST":
+        form = RecordViewsForm(request.POST)
+        if form.is_valid():
+            participation.send_views(
+                item,
+                form.cleaned_data["participant"],
+                form.cleaned_data["text"],
+                channel=form.cleaned_data["channel"],
+                recorded_by=request.user,
+                themes=form.cleaned_data["themes"],
+            )
+            messages.success(request, f"Views on “{item.title}” recorded.")
+            return redirect(f"{item.meeting.get_absolute_url()}#item-{item.pk}")
+    else:
+        form = RecordViewsForm()
+    return render(request, "meetings/participation/record_views.html", {"item": item, "form": form})
+
+
+@role_required(STAFF, CHAIR)
+def record_response(request, pk):
+    """'We did': what the decision makers did with what people said on an item."""
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("meeting__partnership").prefetch_related("responses"), pk=pk
+    )
+    if request.method == "POST":
+        form = ResponseForm(request.POST, item=item)
+        if form.is_valid():
+            participation.record_response(
+                item, form.instance, views_summary=form.cleaned_data["views_summary"], recorded_by=request.user
+            )
+            messages.success(request, f"What was done about “{item.title}” is now on You said, we did.")
+            return redirect(f"{reverse('you_said_we_did')}?partnership={item.meeting.partnership.slug}")
+    else:
+        form = ResponseForm(item=item)
+    return render(request, "meetings/participation/response_form.html", {"item": item, "form": form})
