@@ -1,15 +1,66 @@
+"""Who engages and how, in the back office: partnerships, organisations, people, the ladder, themes.
+
+``ParticipantAdmin`` is a base: ``meetings/admin/participation.py`` registers
+a subclass with export and erasure.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
 
 from .models import EngagementType, Organisation, Participant, Partnership, Theme
+
+# Deeper than any real hierarchy (system > place > neighbourhood): stops a walk up a broken chain.
+MAX_PARTNERSHIP_DEPTH = 20
+
+
+class PartnershipForm(forms.ModelForm):
+    class Meta:
+        model = Partnership
+        fields = [
+            "name",
+            "short_name",
+            "slug",
+            "level",
+            "parent",
+            "purpose",
+            "objectives",
+            "principles",
+            "contact_email",
+            "website",
+            "financial_year_start_month",
+            "feedback_target_days",
+        ]
+        help_texts = {"slug": "The partnership's web address: /p/<slug>/. Letters, numbers and hyphens."}
+
+    def clean_parent(self):
+        """A partnership cannot sit beneath itself, directly or through its own partnerships."""
+        parent = self.cleaned_data.get("parent")
+        node, depth = parent, 0
+        while node is not None and depth < MAX_PARTNERSHIP_DEPTH:
+            if self.instance.pk is not None and node.pk == self.instance.pk:
+                raise ValidationError("A partnership cannot sit beneath itself or one of the partnerships beneath it.")
+            node, depth = node.parent, depth + 1
+        return parent
+
+    def clean_financial_year_start_month(self):
+        month = self.cleaned_data.get("financial_year_start_month")
+        if month is not None and not 1 <= month <= 12:
+            raise ValidationError("Give a month from 1 (January) to 12 (December).")
+        return month
 
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
-    list_display = ["name", "level", "parent", "financial_year_start_month", "feedback_target_days"]
+    form = PartnershipForm
+    list_display = ["name", "short_name", "slug", "level", "parent", "meeting_count", "financial_year_start_month"]
     list_filter = ["level"]
-    search_fields = ["name", "short_name", "purpose"]
+    search_fields = ["name", "short_name", "slug", "purpose"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+    ordering = ["name"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "level", "parent"]}),
         ("What it is for", {"fields": ["purpose", "objectives", "principles"]}),
@@ -17,12 +68,27 @@ class PartnershipAdmin(admin.ModelAdmin):
         ("Reporting", {"fields": ["financial_year_start_month", "feedback_target_days"]}),
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_meetings=Count("meetings", distinct=True))
+
+    @admin.display(description="Meetings", ordering="_meetings")
+    def meeting_count(self, obj):
+        return obj._meetings
+
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "is_grassroots"]
+    list_display = ["name", "kind", "is_grassroots", "people_count"]
     list_filter = ["kind", "is_grassroots"]
     search_fields = ["name"]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_people=Count("participants", distinct=True))
+
+    @admin.display(description="People", ordering="_people")
+    def people_count(self, obj):
+        return obj._people
 
 
 @admin.register(Participant)
@@ -33,16 +99,36 @@ class ParticipantAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "user"]
     autocomplete_fields = ["organisation", "user"]
     readonly_fields = ["erased_at", "created_at"]
+    list_per_page = 50
 
 
 @admin.register(EngagementType)
 class EngagementTypeAdmin(admin.ModelAdmin):
-    list_display = ["rank", "name", "promise"]
+    """The engagement ladder. The chair may rename rungs or add one (e.g. Devolving, Co-producing)."""
+
+    list_display = ["rank", "name", "promise", "item_count"]
     list_display_links = ["name"]
-    search_fields = ["name", "description"]
+    search_fields = ["name", "description", "promise"]
+    ordering = ["rank"]
+    fields = ["name", "rank", "promise", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_items=Count("agenda_items", distinct=True))
+
+    @admin.display(description="Agenda items", ordering="_items")
+    def item_count(self, obj):
+        return obj._items
 
 
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name"]
+    list_display = ["name", "item_count"]
     search_fields = ["name", "description"]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_items=Count("agenda_items", distinct=True))
+
+    @admin.display(description="Agenda items", ordering="_items")
+    def item_count(self, obj):
+        return obj._items

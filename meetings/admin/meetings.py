@@ -1,16 +1,34 @@
-"""Meetings, agendas and papers in the admin: the chair's main tool."""
+"""Meetings, agendas and papers in the admin: the chair's main tool.
 
+``MeetingAdmin.inlines`` is a plain list: other areas of work (e.g.
+``participation.py``) add their inline to it.
+"""
+
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from engagement.files import clean_upload
+
 from ..models import AgendaItem, Meeting, Paper, counted
+from .participation import AttendanceInline
+
+# Where items that change number wait while an agenda is saved: the top of a
+# PostgreSQL smallint, far above any real agenda position.
+SPARE_ORDER = 32767
 
 
 class WhenFilter(admin.SimpleListFilter):
+    """Upcoming or past meetings: the chair's first question of any list."""
+
     title = "when"
     parameter_name = "when"
+    end_field = "end"
 
     def lookups(self, request, model_admin):
         return [("upcoming", "Upcoming"), ("past", "Past")]
@@ -18,14 +36,106 @@ class WhenFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         now = timezone.now()
         if self.value() == "upcoming":
-            return queryset.filter(end__gte=now)
+            return queryset.filter(**{f"{self.end_field}__gte": now})
         if self.value() == "past":
-            return queryset.filter(end__lt=now)
+            return queryset.filter(**{f"{self.end_field}__lt": now})
         return queryset
+
+
+class MeetingWhenFilter(WhenFilter):
+    """The same question for agenda items and papers, by their meeting."""
+
+    end_field = "meeting__end"
+
+
+def rung_label(rung):
+    """'Consulting – We will listen to you…': the promise shows where the chair picks the rung."""
+    return f"{rung.name} – {rung.promise}" if rung.promise else rung.name
+
+
+# --- Agenda items -----------------------------------------------------------------------------
+
+
+class AgendaItemInlineForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "order",
+            "start_time",
+            "duration_minutes",
+            "title",
+            "presenter",
+            "engagement_type",
+            "is_business",
+            "description",
+            "themes",
+            "outcome",
+            "feedback_status",
+            "feedback_requested_on",
+            "views_summary",
+        ]
+        help_texts = {"order": "Position on the agenda. Leave 0 on a new item to put it at the end."}
+
+    def _get_validation_exclusions(self):
+        # AgendaItemFormSet.clean checks that numbers are unique across the
+        # agenda, after numbering new items left at 0 (Django's own check would
+        # call two such items duplicates) and naming the item that holds a number.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("order")
+        return exclude
+
+
+class AgendaItemFormSet(BaseInlineFormSet):
+    """An agenda edited as a whole: numbering, unique positions, times inside the meeting.
+
+    Each form's instance carries the meeting being edited (with the times just
+    typed), so ``AgendaItem.clean`` checks every item against them.
+    """
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [form for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        highest = max((form.cleaned_data.get("order") or 0 for form in kept), default=0)
+        for form in kept:
+            if form.instance._state.adding and not form.cleaned_data.get("order"):
+                highest += 1
+                form.cleaned_data["order"] = form.instance.order = highest
+        taken = {}
+        for form in kept:
+            order = form.cleaned_data["order"]
+            if order in taken:
+                form.add_error(
+                    "order", f"Number {order} is already used by “{taken[order]}”. Give each item its own number."
+                )
+            else:
+                taken[order] = form.cleaned_data.get("title", "")
+
+    def save(self, commit=True):
+        if commit:
+            self.make_room_for_renumbered_items()
+        return super().save(commit=commit)
+
+    def make_room_for_renumbered_items(self):
+        """Move items that change number, or go, out of the way before anything is saved.
+
+        The database allows one item per number at every moment; without this,
+        swapping items 2 and 3 would fail on the first save.
+        """
+        moving = [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk and ("order" in form.changed_data or self._should_delete_form(form))
+        ]
+        for offset, pk in enumerate(moving):
+            AgendaItem.objects.filter(pk=pk).update(order=SPARE_ORDER - offset)
 
 
 class AgendaItemInline(admin.StackedInline):
     model = AgendaItem
+    form = AgendaItemInlineForm
+    formset = AgendaItemFormSet
     extra = 0
     ordering = ["order"]
     autocomplete_fields = ["themes"]
@@ -40,10 +150,70 @@ class AgendaItemInline(admin.StackedInline):
         "views_summary",
     ]
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "engagement_type":
+            field.label_from_instance = rung_label
+        return field
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting_date", "partnership", "order", "start_time", "engagement_type", "feedback_status"]
+    list_display_links = ["title"]
+    list_filter = [MeetingWhenFilter, "engagement_type", "feedback_status", "is_business", "meeting__partnership"]
+    search_fields = ["title", "presenter", "description", "outcome", "meeting__title"]
+    list_select_related = ["meeting__partnership", "engagement_type"]
+    autocomplete_fields = ["meeting", "themes"]
+    date_hierarchy = "meeting__start"
+    ordering = ["-meeting__start", "order"]
+    list_per_page = 50
+
+    @admin.display(description="Meeting", ordering="meeting__start")
+    def meeting_date(self, obj):
+        return timezone.localtime(obj.meeting.start).strftime("%d %b %Y")
+
+    @admin.display(description="Partnership", ordering="meeting__partnership__name")
+    def partnership(self, obj):
+        return obj.meeting.partnership
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "engagement_type":
+            field.label_from_instance = rung_label
+        return field
+
+
+# --- Papers -----------------------------------------------------------------------------------
+
+
+class PaperForm(forms.ModelForm):
+    """A paper: uploads are checked by content (PDF, JPEG, PNG; size cap) and stored under a random name."""
+
+    class Meta:
+        model = Paper
+        fields = ["meeting", "agenda_item", "title", "file", "url", "visibility", "order"]
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        # Only a new upload is checked; the stored file already was.
+        if isinstance(uploaded, UploadedFile):
+            return clean_upload(uploaded)
+        return uploaded
+
+    def clean(self):
+        cleaned = super().clean()
+        meeting, item = cleaned.get("meeting") or getattr(self.instance, "meeting", None), cleaned.get("agenda_item")
+        if meeting is not None and item is not None and item.meeting_id != meeting.pk:
+            self.add_error("agenda_item", "Choose an item on this paper's own meeting.")
+        return cleaned
+
 
 class PaperInline(admin.TabularInline):
     model = Paper
+    form = PaperForm
     extra = 0
+    ordering = ["order", "title"]
     fields = ["order", "title", "file", "url", "visibility", "agenda_item"]
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -53,6 +223,30 @@ class PaperInline(admin.TabularInline):
         if field is not None:
             field.queryset = AgendaItem.objects.filter(meeting=obj) if obj else AgendaItem.objects.none()
         return formset
+
+
+@admin.register(Paper)
+class PaperAdmin(admin.ModelAdmin):
+    form = PaperForm
+    list_display = ["title", "meeting_date", "meeting", "visibility", "kind", "agenda_item"]
+    list_filter = [MeetingWhenFilter, "visibility", "meeting__partnership"]
+    search_fields = ["title", "meeting__title", "agenda_item__title"]
+    list_select_related = ["meeting", "agenda_item"]
+    autocomplete_fields = ["meeting", "agenda_item"]
+    date_hierarchy = "meeting__start"
+    ordering = ["-meeting__start", "order", "title"]
+    fields = ["meeting", "agenda_item", "title", "file", "url", "visibility", "order"]
+
+    @admin.display(description="Date", ordering="meeting__start")
+    def meeting_date(self, obj):
+        return timezone.localtime(obj.meeting.start).strftime("%d %b %Y")
+
+    @admin.display(description="File or link")
+    def kind(self, obj):
+        return "File" if obj.file else "Link"
+
+
+# --- Meetings ---------------------------------------------------------------------------------
 
 
 @admin.register(Meeting)
@@ -69,15 +263,23 @@ class MeetingAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["start_display", "title"]
     list_filter = [WhenFilter, "status", "format", "partnership"]
-    search_fields = ["title", "venue", "summary", "agenda_items__title"]
+    search_fields = ["title", "venue", "summary", "partnership__name", "agenda_items__title"]
     date_hierarchy = "start"
     list_select_related = ["partnership"]
+    autocomplete_fields = ["partnership"]
     ordering = ["-start"]
+    list_per_page = 50
     save_on_top = True
-    inlines = [AgendaItemInline, PaperInline]
+    inlines = [AgendaItemInline, PaperInline, AttendanceInline]
     fieldsets = [
         (None, {"fields": ["partnership", "title", ("start", "end"), "times_to_be_confirmed", "status"]}),
-        ("Where", {"fields": ["format", "venue", "online_link"]}),
+        (
+            "Where",
+            {
+                "fields": ["format", "venue", "online_link"],
+                "description": "Shown on the agenda page, in the calendar feed and on the printed pack.",
+            },
+        ),
         ("Summary", {"fields": ["summary"]}),
     ]
     actions = ["mark_held", "mark_cancelled"]
@@ -104,35 +306,25 @@ class MeetingAdmin(admin.ModelAdmin):
     def attendee_count(self, obj):
         return obj._attendees
 
-    @admin.display(description="Public page")
+    @admin.display(description="Public agenda")
     def view_link(self, obj):
-        return format_html('<a href="{}">View agenda</a>', obj.get_absolute_url())
+        return format_html(
+            '<a href="{}">View</a> · <a href="{}">PDF</a>',
+            obj.get_absolute_url(),
+            reverse("meeting_agenda_pdf", args=[obj.pk]),
+        )
 
-    @admin.action(description="Mark the selected meetings as held")
+    @admin.action(description="Mark the selected meetings as held", permissions=["change"])
     def mark_held(self, request, queryset):
-        updated = queryset.exclude(status=Meeting.Status.HELD).update(status=Meeting.Status.HELD)
+        # update() skips auto_now: the calendar's LAST-MODIFIED must move so subscribers refresh.
+        updated = queryset.exclude(status=Meeting.Status.HELD).update(
+            status=Meeting.Status.HELD, updated_at=timezone.now()
+        )
         self.message_user(request, f"{updated} meeting(s) marked as held.")
 
-    @admin.action(description="Cancel the selected meetings")
+    @admin.action(description="Cancel the selected meetings", permissions=["change"])
     def mark_cancelled(self, request, queryset):
-        updated = queryset.exclude(status=Meeting.Status.CANCELLED).update(status=Meeting.Status.CANCELLED)
-        self.message_user(request, f"{updated} meeting(s) cancelled.")
-
-
-@admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "meeting", "order", "start_time", "engagement_type", "feedback_status"]
-    list_filter = ["engagement_type", "feedback_status", "meeting__partnership", "themes"]
-    search_fields = ["title", "description", "outcome", "meeting__title"]
-    list_select_related = ["meeting", "meeting__partnership", "engagement_type"]
-    autocomplete_fields = ["meeting", "themes"]
-    date_hierarchy = "meeting__start"
-
-
-@admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
-    list_display = ["title", "meeting", "visibility", "created_at"]
-    list_filter = ["visibility", "meeting__partnership"]
-    search_fields = ["title", "meeting__title"]
-    list_select_related = ["meeting", "meeting__partnership"]
-    autocomplete_fields = ["meeting"]
+        updated = queryset.exclude(status=Meeting.Status.CANCELLED).update(
+            status=Meeting.Status.CANCELLED, updated_at=timezone.now()
+        )
+        self.message_user(request, f"{updated} meeting(s) cancelled. Calendar subscribers will see them as cancelled.")
