@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from engagement.models import Partnership
 from meetings.models import Meeting
+from priorities.views import partnership_priorities
 
 UPCOMING_ON_HOME = 6
 
@@ -39,6 +40,8 @@ def partnership_detail(request, slug):
         "upcoming": meetings.upcoming(now),
         "past": meetings.past(now)[:12],
         "past_count": meetings.past(now).count(),
+        # Priorities with their actions and progress, in a fixed number of queries.
+        "priorities": partnership_priorities(partnership, request.user),
     }
     return render(request, "partnership_portal/partnership_detail.html", context)
 

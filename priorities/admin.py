@@ -1,1 +1,194 @@
+"""Priorities in the admin: the chair agrees priorities and manages their actions here."""
 
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.db.models import Count, ProtectedError
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .forms import ActionAdminForm, save_action_from_admin
+from .models import Action, ActionUpdate, FrameworkTag, Priority
+
+
+@admin.register(FrameworkTag)
+class FrameworkTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "framework", "partnership", "order"]
+    list_filter = ["kind", "framework", "partnership"]
+    list_select_related = ["framework", "partnership"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["framework", "partnership"]
+
+
+class ActionInline(admin.StackedInline):
+    model = Action
+    form = ActionAdminForm
+    extra = 0
+    ordering = ["horizon", "order", "pk"]
+    show_change_link = True
+    autocomplete_fields = ["owner_organisation", "owner_participant", "agenda_items"]
+    fields = [
+        ("horizon", "order"),
+        "description",
+        ("owner_organisation", "owner_participant"),
+        ("due_date", "status"),
+        "status_note",
+        "agenda_items",
+    ]
+
+
+class ActionSaveMixin:
+    """Saves action forms through ``save_action_from_admin``, so status changes leave a note."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Action:
+            return super().save_formset(request, form, formset, change)
+        # commit=False fills new_objects/changed_objects/deleted_objects, which the admin's history uses.
+        to_save = {id(obj) for obj in formset.save(commit=False)}
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for action_form in formset.forms:
+            if id(action_form.instance) in to_save:
+                action_form.instance.priority = formset.instance
+                save_action_from_admin(action_form, request.user)
+        formset.save_m2m()
+
+
+@admin.register(Priority)
+class PriorityAdmin(ActionSaveMixin, admin.ModelAdmin):
+    list_display = ["number", "title", "partnership", "progress", "action_count", "is_archived", "agreed_at"]
+    list_display_links = ["number", "title"]
+    list_filter = ["partnership", "is_archived", "framework_tags", "themes"]
+    list_select_related = ["partnership", "agreed_at"]
+    search_fields = ["title", "description", "actions__description", "partnership__name"]
+    autocomplete_fields = ["partnership", "themes", "framework_tags", "agreed_at", "discussed_at"]
+    ordering = ["partnership__name", "order", "number"]
+    save_on_top = True
+    inlines = [ActionInline]
+    actions = ["archive", "unarchive"]
+    fieldsets = [
+        (None, {"fields": ["partnership", ("number", "order"), "title", "description"]}),
+        ("Tags", {"fields": ["themes", "framework_tags"]}),
+        ("Meetings", {"fields": ["agreed_at", "discussed_at"]}),
+        ("Archive", {"fields": ["is_archived"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress().annotate(action_total=Count("actions"))
+
+    @admin.display(description="progress")
+    def progress(self, obj):
+        return f"{obj.done_action_count} of {obj.live_action_count} done"
+
+    @admin.display(description="actions", ordering="action_total")
+    def action_count(self, obj):
+        return obj.action_total
+
+    def has_delete_permission(self, request, obj=None):
+        # A priority with actions is archived, never deleted: the plan's history stays.
+        if obj is not None and obj.actions.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # Priorities with actions are refused by the object-level permission above; say
+        # why (their actions are protected) instead of "you lack permission to delete priority".
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected and super().has_delete_permission(request):
+            perms_needed.discard(self.opts.verbose_name)
+        return deleted, model_count, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and obj.actions.exists():
+            self.message_user(
+                request,
+                f"{obj} has actions, so it cannot be deleted: tick “archived” to retire it instead.",
+                messages.ERROR,
+            )
+            return redirect(reverse("admin:priorities_priority_change", args=[obj.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_queryset(self, request, queryset):
+        try:
+            super().delete_queryset(request, queryset)
+        except ProtectedError:
+            self.message_user(
+                request, "Priorities with actions cannot be deleted: archive them instead.", messages.ERROR
+            )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None and request.method == "GET" and obj.actions.exists():
+            extra_context["subtitle"] = "Has actions, so it cannot be deleted: tick “archived” to retire it."
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description="Archive the selected priorities", permissions=["change"])
+    def archive(self, request, queryset):
+        count = queryset.update(is_archived=True)
+        self.message_user(request, f"{count} priorit{'y' if count == 1 else 'ies'} archived.", messages.SUCCESS)
+
+    @admin.action(description="Bring back the selected priorities", permissions=["change"])
+    def unarchive(self, request, queryset):
+        count = queryset.update(is_archived=False)
+        self.message_user(request, f"{count} priorit{'y' if count == 1 else 'ies'} brought back.", messages.SUCCESS)
+
+
+class ActionUpdateInline(admin.TabularInline):
+    """Progress notes. Status changes are made with the action's status field, never here."""
+
+    model = ActionUpdate
+    extra = 1
+    fields = ["date", "note", "status_from", "status_to", "author"]
+    readonly_fields = ["status_from", "status_to", "author"]
+    ordering = ["-date", "-created_at", "-pk"]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    form = ActionAdminForm
+    list_display = ["description_short", "priority", "horizon", "owner_display", "due_date", "status", "overdue_flag"]
+    list_filter = ["status", "horizon", "priority__partnership", "priority"]
+    list_select_related = ["priority", "owner_organisation", "owner_participant__organisation"]
+    search_fields = ["description", "priority__title", "owner_organisation__name", "owner_participant__name"]
+    autocomplete_fields = ["priority", "owner_organisation", "owner_participant", "agenda_items"]
+    date_hierarchy = "due_date"
+    ordering = ["priority__partnership__name", "priority__number", "horizon", "order"]
+    inlines = [ActionUpdateInline]
+    fieldsets = [
+        (None, {"fields": ["priority", ("horizon", "order"), "description"]}),
+        ("Who and when", {"fields": [("owner_organisation", "owner_participant"), "due_date"]}),
+        ("Status", {"fields": ["status", "status_note"]}),
+        ("Where it was discussed", {"fields": ["agenda_items"]}),
+    ]
+
+    @admin.display(description="action", ordering="description")
+    def description_short(self, obj):
+        return str(obj)
+
+    @admin.display(description="owner")
+    def owner_display(self, obj):
+        return obj.owner or "—"
+
+    @admin.display(description="overdue", boolean=True)
+    def overdue_flag(self, obj):
+        return obj.is_overdue()
+
+    def save_model(self, request, obj, form, change):
+        save_action_from_admin(form, request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is ActionUpdate:
+            for update in formset.save(commit=False):
+                if update.author_id is None:
+                    update.author = request.user
+                update.save()
+            for update in formset.deleted_objects:
+                update.delete()
+            formset.save_m2m()
+            return
+        super().save_formset(request, form, formset, change)
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()

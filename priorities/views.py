@@ -1,5 +1,120 @@
-from django.http import Http404
+"""Priority pages: the public plan, one priority, progress notes, and the action plan files.
+
+Priorities and their actions are public, like agendas. Adding a progress note
+is for staff, the chair and the action's owner (see ``models.ownership_keys``).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from engagement.models import Partnership
+
+from .exports import ActionPlan, to_csv, to_xlsx
+from .filters import PriorityFilter
+from .forms import ProgressNoteForm
+from .models import Action, ActionUpdate, Priority, note_permission
+
+PRIORITIES_PER_PAGE = 20
+
+
+def mark_note_rights(priorities, user):
+    """Set ``user_can_note`` on every action shown, without a query per action."""
+    may_note = note_permission(user)
+    for priority in priorities:
+        for action in priority.action_list:
+            action.user_can_note = may_note(action)
+    return priorities
+
+
+def partnership_priorities(partnership, user):
+    """The current priorities of one partnership, ready for the priority cards (a fixed number of queries)."""
+    priorities = list(
+        Priority.objects.current().filter(partnership=partnership).for_listing().order_by("order", "number")
+    )
+    return mark_note_rights(priorities, user)
 
 
 def priority_list(request):
-    raise Http404
+    """Every partnership's current priorities with their actions and progress, filterable."""
+    priority_filter = PriorityFilter(request.GET, queryset=Priority.objects.all())
+    if priority_filter.is_valid():
+        shown_actions = Action.objects.filter(priority_filter.action_condition())
+        priorities = priority_filter.qs.for_listing(shown_actions).order_by("partnership__name", "order", "number")
+    else:
+        # Bad filter values: the form shows why beside each field; the list stays empty.
+        priority_filter.mark_errors()
+        priorities = Priority.objects.none()
+    page = Paginator(priorities, PRIORITIES_PER_PAGE).get_page(request.GET.get("page"))
+    mark_note_rights(page.object_list, request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    filtered = any(value for key, value in request.GET.items() if key != "page")
+    return render(
+        request,
+        "priorities/priority_list.html",
+        {
+            "filter": priority_filter,
+            "page_obj": page,
+            "priorities": page.object_list,
+            "query": query.urlencode(),
+            "filtered": filtered,
+        },
+    )
+
+
+def priority_detail(request, pk):
+    """One priority with every progress note of each action."""
+    actions = Action.objects.prefetch_related(
+        Prefetch(
+            "updates", queryset=ActionUpdate.objects.order_by("-date", "-created_at", "-pk"), to_attr="update_list"
+        )
+    )
+    priority = get_object_or_404(Priority.objects.for_listing(actions), pk=pk)
+    mark_note_rights([priority], request.user)
+    return render(request, "priorities/priority_detail.html", {"priority": priority})
+
+
+def action_note_new(request, pk):
+    """A progress note on an action, optionally changing its status (which then needs the note)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    action = get_object_or_404(
+        Action.objects.select_related("priority__partnership", "owner_organisation", "owner_participant"), pk=pk
+    )
+    if not action.can_be_updated_by(request.user):
+        raise PermissionDenied("Only staff, the chair and the action's owner can add progress notes.")
+    form = ProgressNoteForm(request.POST or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        new_status = form.cleaned_data["new_status"] or None
+        try:
+            action.change_status(new_status, form.cleaned_data["note"], request.user, form.cleaned_data["date"])
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error("new_status" if field == "status" else "note", field_errors)
+        else:
+            if new_status:
+                messages.success(request, f"Status changed to “{action.get_status_display()}” and your note saved.")
+            else:
+                messages.success(request, "Your progress note is saved.")
+            # The priority's page from the top, where the success message shows.
+            return redirect(action.priority.get_absolute_url())
+    return render(request, "priorities/note_form.html", {"action": action, "priority": action.priority, "form": form})
+
+
+def action_plan_export(request, slug, fmt):
+    """A partnership's action plan, one row per action, as CSV or XLSX (public, like the plan itself)."""
+    partnership = get_object_or_404(Partnership, slug=slug)
+    plan = ActionPlan(partnership)
+    if fmt == "csv":
+        response = HttpResponse(to_csv(plan), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            to_xlsx(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{plan.filename_stem}.{fmt}"'
+    return response

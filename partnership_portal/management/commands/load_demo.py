@@ -6,9 +6,10 @@ from django.db import transaction
 
 import engagement.demo
 import meetings.demo
+import priorities.demo
 
 # Each app's demo loader, in the order the apps depend on each other.
-LOADERS = [meetings.demo.load]
+LOADERS = [meetings.demo.load, priorities.demo.load]
 
 
 class Command(BaseCommand):
