@@ -1,0 +1,128 @@
+"""Signing in and out, and choosing a new password by email (Django's auth views)."""
+
+import re
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import PASSWORD, page_text
+
+NEW_PASSWORD = "Correct-Horse-Battery-42"
+
+
+def test_login_page_has_labelled_fields(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    body = page_text(response)
+    assert re.search(r'<label\s+for="id_username"', body)
+    assert re.search(r'<label\s+for="id_password"', body)
+    assert body.count("<h1") == 1
+
+
+def test_member_signs_in_and_lands_on_the_home_page(client, member):
+    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert client.session[SESSION_KEY] == str(member.pk)
+
+
+def test_sign_in_goes_back_to_the_page_asked_for(client, member):
+    response = client.post(reverse("login") + "?next=/meetings/", {"username": "member", "password": PASSWORD})
+    assert response["Location"] == "/meetings/"
+
+
+def test_sign_in_never_redirects_to_another_site(client, member):
+    response = client.post(
+        reverse("login") + "?next=https://evil.example.com/", {"username": "member", "password": PASSWORD}
+    )
+    assert response["Location"] == reverse("home")
+
+
+def test_wrong_password_says_so_and_signs_nobody_in(client, member):
+    response = client.post(reverse("login"), {"username": "member", "password": "not-the-password"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in page_text(response)
+    assert SESSION_KEY not in client.session
+
+
+def test_repeated_failures_lock_the_account_for_a_while(client, member, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "member", "password": "guess"})
+    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
+    assert response.status_code == 429
+    assert SESSION_KEY not in client.session
+
+
+def test_sign_out_is_a_post(client, member):
+    client.force_login(member)
+    assert client.get(reverse("logout")).status_code == 405
+    assert SESSION_KEY in client.session
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert SESSION_KEY not in client.session
+
+
+def reset_link(message):
+    match = re.search(r"https?://[^/\s]+(/accounts/reset/[^\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_password_reset_by_email_lets_the_person_choose_a_new_password(client, member):
+    response = client.post(reverse("password_reset"), {"email": "member@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_reset_done")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["member@example.org"]
+
+    # The emailed link redirects once to a page that no longer holds the token in its address.
+    form_page = client.get(reset_link(mail.outbox[0]), follow=True)
+    assert form_page.status_code == 200
+    assert form_page.context["validlink"] is True
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_reset_complete")
+
+    member.refresh_from_db()
+    assert member.check_password(NEW_PASSWORD)
+    signed_in = client.post(reverse("login"), {"username": "member", "password": NEW_PASSWORD})
+    assert signed_in.status_code == 302
+
+
+def test_reset_link_works_only_once(client, member):
+    client.post(reverse("password_reset"), {"email": "member@example.org"})
+    link = reset_link(mail.outbox[0])
+    form_page = client.get(link, follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    again = client.get(link, follow=True)
+    assert again.context["validlink"] is False
+    assert "This link has expired or has already been used." in page_text(again)
+
+
+def test_weak_new_password_is_refused_beside_the_field(client, member):
+    client.post(reverse("password_reset"), {"email": "member@example.org"})
+    form_page = client.get(reset_link(mail.outbox[0]), follow=True)
+    response = client.post(form_page.redirect_chain[-1][0], {"new_password1": "12345678", "new_password2": "12345678"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_password2"]
+    member.refresh_from_db()
+    assert member.check_password(PASSWORD)
+
+
+def test_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(client, member):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("name", ["password_reset", "password_reset_done", "password_reset_complete"])
+def test_account_pages_open(client, db, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert page_text(response).count("<h1") == 1
