@@ -254,8 +254,8 @@ class MeetingAdmin(admin.ModelAdmin):
     list_display = [
         "start_display",
         "title",
-        "partnership",
-        "format",
+        "partnership_name",
+        "format_short",
         "status",
         "item_count",
         "attendee_count",
@@ -296,7 +296,16 @@ class MeetingAdmin(admin.ModelAdmin):
 
     @admin.display(description="Date", ordering="start")
     def start_display(self, obj):
-        return timezone.localtime(obj.start).strftime("%a %d %b %Y, %H:%M")
+        return timezone.localtime(obj.start).strftime("%d %b %Y %H:%M")
+
+    # Short forms keep every column in view beside the filters.
+    @admin.display(description="Partnership", ordering="partnership__name")
+    def partnership_name(self, obj):
+        return obj.partnership.short_name or obj.partnership.name
+
+    @admin.display(description="Format", ordering="format")
+    def format_short(self, obj):
+        return obj.get_format_display().split(" (")[0]
 
     @admin.display(description="Items", ordering="_items")
     def item_count(self, obj):
