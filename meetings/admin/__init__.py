@@ -1,3 +1,3 @@
 """The chair's back office for meetings. One module per area of work."""
 
-from . import meetings, participation  # noqa: F401
+from . import meetings, participation, reports  # noqa: F401

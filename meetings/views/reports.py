@@ -1,7 +1,93 @@
-"""The year review in HTML, CSV, XLSX and PDF (issue 4)."""
+"""The year review in HTML, CSV, XLSX and PDF, and the list of reviews (issue 4).
 
+``meetings/reports.py`` computes the figures once; ``meetings/renderers/``
+formats them. These views only check the address and who may see it.
+"""
+
+import datetime
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from engagement.models import Partnership
+from engagement.roles import CHAIR, FINANCE, STAFF, role_required
+
+from ..models import Meeting, YearReview
+from ..renderers import renderers
+from ..reports import build_year_review, can_see_year_review, year_or_none
 
 
+@require_safe
 def year_review(request, slug, year, fmt="html"):
-    raise Http404
+    """One partnership's year review, as a page or a file.
+
+    While there is no review or it is a draft (or final but not public),
+    only staff, the chair and finance may see it; anonymous visitors are
+    asked to sign in and everyone else gets 403. A final review the chair
+    has made public is open to all.
+    """
+    year = year_or_none(year)
+    render_report = renderers().get(fmt)
+    if year is None or render_report is None:
+        raise Http404("No such year review: the year is the first year of the financial year, e.g. 2023.")
+    partnership = get_object_or_404(Partnership, slug=slug)
+    review = YearReview.objects.filter(partnership=partnership, year=year).first()
+    if not can_see_year_review(request.user, review):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied
+    report = build_year_review(partnership, year, review=review)
+    return render_report(request, report)
+
+
+def review_years(partnerships):
+    """Each partnership's years with meetings or a review, newest first, in three queries.
+
+    Returns ``[(partnership, [{"year", "label", "held", "review"}, ...]), ...]``.
+    """
+    months = (
+        Meeting.objects.annotate(y=ExtractYear("start"), m=ExtractMonth("start"))
+        .values("partnership_id", "y", "m")
+        .annotate(held=Count("pk", filter=Q(status=Meeting.Status.HELD)))
+        .order_by()
+    )
+    reviews = {(r.partnership_id, r.year): r for r in YearReview.objects.all()}
+    by_partnership = {p.pk: p for p in partnerships}
+    years = {}
+    for row in months:
+        partnership = by_partnership.get(row["partnership_id"])
+        if partnership is None:
+            continue
+        year = partnership.financial_year_of(datetime.date(row["y"], row["m"], 1))
+        key = (partnership.pk, year)
+        years[key] = years.get(key, 0) + row["held"]
+    for partnership_id, year in reviews:
+        years.setdefault((partnership_id, year), 0)
+    listing = []
+    for partnership in partnerships:
+        rows = [
+            {
+                "year": year,
+                "year_text": f"{year:04d}",
+                "label": partnership.financial_year_label(year),
+                "held": held,
+                "review": reviews.get((partnership.pk, year)),
+            }
+            for (partnership_id, year), held in sorted(years.items(), key=lambda kv: -kv[0][1])
+            if partnership_id == partnership.pk and year_or_none(year) is not None
+        ]
+        listing.append((partnership, rows))
+    return listing
+
+
+@role_required(STAFF, CHAIR, FINANCE)
+@require_safe
+def report_index(request):
+    """Every partnership's year reviews, with links to each format."""
+    partnerships = list(Partnership.objects.order_by("name"))
+    return render(request, "meetings/reports/index.html", {"listing": review_years(partnerships)})

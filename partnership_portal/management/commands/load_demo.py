@@ -6,10 +6,11 @@ from django.db import transaction
 
 import engagement.demo
 import meetings.demo
+import meetings.demo_reports
 import priorities.demo
 
 # Each app's demo loader, in the order the apps depend on each other.
-LOADERS = [meetings.demo.load, priorities.demo.load]
+LOADERS = [meetings.demo.load, meetings.demo_reports.load, priorities.demo.load]
 
 
 class Command(BaseCommand):
