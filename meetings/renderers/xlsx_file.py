@@ -235,7 +235,8 @@ def workbook_bytes(report):
     _table(themes, THEME_HEADERS, [[row.name, row.items, row.views] for row in report.themes], styles)
 
     for sheet in workbook.worksheets:
-        sheet.oddHeader.left.text = report.title
+        # "&" starts a header code in Excel: "&&" prints one.
+        sheet.oddHeader.left.text = report.title.replace("&", "&&")
         sheet.oddHeader.right.text = "DRAFT – not final" if report.is_draft else report.status_label
         sheet.oddFooter.right.text = "Page &P of &N"
         sheet.page_setup.orientation = "landscape"
