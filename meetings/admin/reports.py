@@ -60,7 +60,7 @@ class YearReviewForm(forms.ModelForm):
 @admin.register(YearReview)
 class YearReviewAdmin(admin.ModelAdmin):
     form = YearReviewForm
-    list_display = ["partnership", "year_label", "status", "is_public", "updated_at", "report_link"]
+    list_display = ["partnership_label", "year_label", "status", "is_public", "report_link", "updated_at"]
     list_filter = ["status", "is_public", "partnership", "year"]
     list_select_related = ["partnership"]
     search_fields = ["partnership__name", "partnership__short_name"]
@@ -85,6 +85,11 @@ class YearReviewAdmin(admin.ModelAdmin):
         ),
     ]
 
+    @admin.display(description="partnership", ordering="partnership__name")
+    def partnership_label(self, review):
+        # The short name keeps every column beside the filters.
+        return review.partnership.short_name or review.partnership.name
+
     @admin.display(description="year", ordering="year")
     def year_label(self, review):
         return review.partnership.financial_year_label(review.year)
@@ -93,7 +98,7 @@ class YearReviewAdmin(admin.ModelAdmin):
     def report_link(self, review):
         if review is None or review.pk is None:
             return "Save the review to see the report."
-        return format_html('<a href="{}">View the year review</a>', report_url(review))
+        return format_html('<a href="{}">View report</a>', report_url(review))
 
     def view_on_site(self, review):
         return report_url(review)
