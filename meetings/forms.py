@@ -258,7 +258,7 @@ class RecordViewsForm(forms.ModelForm):
         model = Feedback
         fields = ["participant", "channel", "text", "themes"]
         labels = {"participant": "From", "channel": "Received by", "text": "Their views"}
-        help_texts = {"participant": "Leave empty if the person did not give their name."}
+        help_texts = {"participant": "Choose “Not known” if the person did not give their name."}
         widgets = {"text": forms.Textarea(attrs={"rows": 5}), "themes": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):

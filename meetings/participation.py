@@ -218,17 +218,18 @@ def participant_data(participants):
     for participant in participants:
         related = {}
         for relation in participant._meta.related_objects:
-            if relation.one_to_many or relation.one_to_one:
-                accessor = relation.get_accessor_name()
-                if relation.one_to_one:
-                    obj = getattr(participant, accessor, None)
-                    objects = [obj] if obj is not None else []
-                else:
-                    objects = list(getattr(participant, accessor).all())
-                if objects:
-                    related[relation.related_model._meta.label] = [
-                        {"id": row["pk"], **row["fields"]} for row in serializers.serialize("python", objects)
-                    ]
+            if relation.hidden:
+                continue
+            accessor = relation.get_accessor_name()
+            if relation.one_to_one:
+                obj = getattr(participant, accessor, None)
+                objects = [obj] if obj is not None else []
+            else:
+                objects = list(getattr(participant, accessor).all())
+            if objects:
+                related[relation.related_model._meta.label] = [
+                    {"id": row["pk"], **row["fields"]} for row in serializers.serialize("python", objects)
+                ]
         (row,) = serializers.serialize("python", [participant])
         fields = row["fields"]
         fields["organisation"] = str(participant.organisation) if participant.organisation_id else None

@@ -88,15 +88,16 @@ class AttendanceInline(admin.TabularInline):
 
 @admin.register(Attendance)
 class AttendanceAdmin(admin.ModelAdmin):
+    # Access needs early: it is what the chair opens this list for, and narrow screens cut the end off.
     list_display = [
         "participant",
-        "organisation",
         "meeting_date",
         "status",
         "mode",
-        "system_staff",
-        "walk_in",
         "access_needs_shared",
+        "walk_in",
+        "system_staff",
+        "organisation",
     ]
     list_filter = [
         MeetingWhenFilter,
@@ -108,7 +109,7 @@ class AttendanceAdmin(admin.ModelAdmin):
         "meeting__partnership",
     ]
     search_fields = ["participant__name", "participant__email", "meeting__title"]
-    list_select_related = ["participant__organisation", "meeting"]
+    list_select_related = ["participant__organisation", "meeting__partnership"]
     autocomplete_fields = ["participant", "meeting"]
     date_hierarchy = "meeting__start"
     ordering = ["-meeting__start", "participant__name"]
@@ -132,7 +133,8 @@ class AttendanceAdmin(admin.ModelAdmin):
 
     @admin.display(description="Meeting", ordering="meeting__start")
     def meeting_date(self, obj):
-        return f"{timezone.localtime(obj.meeting.start):%d %b %Y} · {Truncator(obj.meeting.title).chars(40)}"
+        partnership = obj.meeting.partnership
+        return f"{timezone.localtime(obj.meeting.start):%d %b %Y} ({partnership.short_name or partnership.name})"
 
     @admin.display(description="System staff", boolean=True, ordering="counts_as_staff")
     def system_staff(self, obj):
