@@ -11,24 +11,19 @@ How it fits together:
   away after the first test. Ours only opens database access for the test.
   So the tests of a module share one demo: a test that changes data changes
   something no other test reads (or puts it back).
-* ``chromium`` is one headless browser per session; ``browser_page(role, ...)`` opens
+* ``chromium`` is one headless browser per test module; ``browser_page(role, ...)`` opens
   a fresh context (own cookies, viewport, zoom) signed in as that role through the
   real sign-in form. Never pytest-playwright's ``browser`` fixture: that one would
   want a downloaded browser.
 """
 
 import io
-import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import override_settings
-
-# Playwright's sync API keeps an event loop running in this thread; Django refuses
-# ORM calls from a thread with a running loop unless told that this is safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -127,17 +122,23 @@ def site(live_server, demo_site):
     return Site(live_server.url, demo_site)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's Chromium, headless, for the whole session."""
+    """Debian's Chromium, headless, for one test module."""
     if not CHROMIUM.exists():
         pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # Playwright's sync API keeps an event loop running in this thread, and Django refuses
+    # ORM calls from a thread with a running loop unless told that this is safe. Only while
+    # the browser runs: set for the whole session, it would leak into subprocesses that
+    # later tests start (``check --deploy`` rejects it).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
 
 
 def log_in(page, site, username, password=DEMO_PASSWORD):

@@ -24,7 +24,15 @@ PRODUCTION = {
     "CSRF_TRUSTED_ORIGINS": "https://portal.example.org",
 }
 # The developer's own values must not leak into "production".
-CLEARED = ["SECURE_SSL_REDIRECT", "SECURE_COOKIES", "SECURE_HSTS_SECONDS", "DATABASE_URL", "REDIS_URL", "EMAIL_HOST"]
+CLEARED = [
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+    "SECURE_HSTS_SECONDS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_HOST",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+]
 
 
 def production(*args):
