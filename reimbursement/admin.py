@@ -1,1 +1,150 @@
+"""Back office for payment policies (the chair sets them) and claims (read-only here).
 
+Claims change only through the portal's approval pages and ``services.py``,
+so every change is checked, locked and recorded; the admin shows them, with
+their lines, receipts and history, and never edits them.
+"""
+
+from django.contrib import admin
+from django.db import models
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Claim, ClaimLine, PaymentPolicy, Receipt
+
+
+@admin.register(PaymentPolicy)
+class PaymentPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "partnership",
+        "effective_from",
+        "time_basis",
+        "hourly_rate",
+        "half_day_amount",
+        "full_day_amount",
+        "mileage_rate",
+        "claim_deadline_days",
+    ]
+    list_filter = ["partnership", "time_basis"]
+    list_select_related = ["partnership"]
+    search_fields = ["name", "budget_code", "partnership__name"]
+    date_hierarchy = "effective_from"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["partnership", "name", "effective_from"]}),
+        (
+            "Payment for time",
+            {
+                "fields": [
+                    "time_basis",
+                    "hourly_rate",
+                    ("half_day_amount", "full_day_amount", "half_day_hours"),
+                    ("preparation_paid", "preparation_cap_hours"),
+                ]
+            },
+        ),
+        (
+            "Expenses",
+            {
+                "fields": [
+                    ("mileage_rate", "passenger_rate"),
+                    (
+                        "allows_public_transport",
+                        "allows_mileage",
+                        "allows_taxi",
+                        "allows_parking",
+                        "allows_care",
+                        "allows_subsistence",
+                        "allows_other",
+                    ),
+                    "receipt_threshold",
+                ]
+            },
+        ),
+        (
+            "Claiming and paying",
+            {"fields": ["claim_deadline_days", "payment_route", "budget_code", "benefits_advice_url", "notes"]},
+        ),
+    ]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ClaimLineInline(ReadOnlyInline):
+    model = ClaimLine
+    fields = ["category", "description", "miles", "passengers", "taxi_reason", "amount"]
+
+
+class ReceiptInline(ReadOnlyInline):
+    model = Receipt
+    fields = ["line", "download", "size", "uploaded_at"]
+    readonly_fields = ["download"]
+
+    @admin.display(description="file")
+    def download(self, receipt):
+        return format_html('<a href="{}">Download</a>', receipt.get_absolute_url())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("line")
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = ["id", "claimant", "meeting_date", "partnership", "status", "total", "submitted_at"]
+    list_filter = ["status", "attendance__meeting__partnership", "payment_declined"]
+    list_select_related = ["claimant", "attendance__meeting__partnership"]
+    search_fields = ["=id", "claimant__name", "claimant__email", "payment_reference"]
+    date_hierarchy = "submitted_at"
+    ordering = ["-submitted_at", "-id"]
+    inlines = [ClaimLineInline, ReceiptInline]
+    fieldsets = [
+        (None, {"fields": ["claimant", "attendance", "policy", "status"]}),
+        ("Time", {"fields": ["meeting_hours", "preparation_hours", "payment_declined"]}),
+        ("Totals", {"fields": ["time_payment", "expenses_total", "total"]}),
+        (
+            "Decision and payment",
+            {
+                "fields": [
+                    "declared_at",
+                    "submitted_at",
+                    "decided_by",
+                    "decided_at",
+                    "rejection_reason",
+                    "payment_reference",
+                    "paid_on",
+                    "paid_by",
+                ]
+            },
+        ),
+        ("Rates used", {"classes": ["collapse"], "fields": list(Claim.RATE_FIELDS)}),
+    ]
+    readonly_fields = [field for _, options in fieldsets for field in options["fields"]]
+
+    @admin.display(description="meeting", ordering="attendance__meeting__start")
+    def meeting_date(self, claim):
+        return claim.attendance.meeting.local_date
+
+    @admin.display(description="partnership", ordering="attendance__meeting__partnership__name")
+    def partnership(self, claim):
+        partnership = claim.attendance.meeting.partnership
+        return partnership.short_name or partnership.name
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only: approvals and payments go through the portal (services.py).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

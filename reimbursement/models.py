@@ -1,1 +1,597 @@
-"""reimbursement models: see the issue that builds this app."""
+"""Paying people for their time and expenses: policies, claims, expense lines and receipts.
+
+Money is ``Decimal`` with two places, rounded half-up at each line; totals are
+sums of rounded lines and are computed here, never typed. A claim keeps a copy
+of the rates it was worked out with (``RateCard``), so a new or edited policy
+never changes an old claim. Claims change state only in
+``reimbursement/services.py``.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from engagement.files import RandomName
+from engagement.models import Participant, Partnership
+from engagement.roles import CHAIR, FINANCE, has_role
+from meetings.models import Attendance
+
+ZERO = Decimal("0.00")
+PENNY = Decimal("0.01")
+
+
+def money(value):
+    """``value`` in pounds and pence, rounded half-up (2.345 -> 2.35): how each line is rounded."""
+    return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+class ExpenseCategory(models.TextChoices):
+    PUBLIC_TRANSPORT = "public_transport", "Public transport"
+    MILEAGE = "mileage", "Mileage (own car)"
+    TAXI = "taxi", "Taxi"
+    PARKING = "parking", "Parking"
+    CARE = "care", "Carer or childcare cost"
+    SUBSISTENCE = "subsistence", "Food and drink (subsistence)"
+    OTHER = "other", "Other"
+
+
+class TimeBasis(models.TextChoices):
+    HOURLY = "hourly", "By the hour"
+    SESSION = "session", "A half-day or full-day amount"
+    HOURLY_UP_TO_SESSION = "hourly_capped", "By the hour, up to the half-day or full-day amount"
+
+
+class RateCard(models.Model):
+    """The rates a payment is worked out with: held by a policy, and copied onto each claim.
+
+    The arithmetic lives here so that a policy's page and a claim's total can
+    never disagree about how a figure is reached.
+    """
+
+    time_basis = models.CharField(
+        "involvement payment", max_length=20, choices=TimeBasis.choices, default=TimeBasis.HOURLY
+    )
+    hourly_rate = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)]
+    )
+    half_day_amount = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)]
+    )
+    full_day_amount = models.DecimalField(
+        max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(ZERO)]
+    )
+    half_day_hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("4.00"),
+        validators=[MinValueValidator(Decimal("0.25"))],
+        help_text="Up to this many hours counts as a half day; more is a full day.",
+    )
+    preparation_paid = models.BooleanField(default=False, help_text="Time spent reading papers is paid.")
+    preparation_cap_hours = models.DecimalField(
+        "preparation paid up to (hours)",
+        max_digits=4,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+    )
+    mileage_rate = models.DecimalField(
+        "mileage rate (£ a mile)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.45"),
+        validators=[MinValueValidator(ZERO)],
+        help_text="HMRC's rate is 45p a mile for the first 10,000 miles.",
+    )
+    passenger_rate = models.DecimalField(
+        "passenger supplement (£ a mile each)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.05"),
+        validators=[MinValueValidator(ZERO)],
+    )
+    receipt_threshold = models.DecimalField(
+        "receipt needed above (£)",
+        max_digits=7,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+        help_text="Expenses above this amount need a receipt. Mileage never needs one. 0 means every expense.",
+    )
+
+    RATE_FIELDS = (
+        "time_basis",
+        "hourly_rate",
+        "half_day_amount",
+        "full_day_amount",
+        "half_day_hours",
+        "preparation_paid",
+        "preparation_cap_hours",
+        "mileage_rate",
+        "passenger_rate",
+        "receipt_threshold",
+    )
+
+    class Meta:
+        abstract = True
+
+    def paid_preparation_hours(self, preparation_hours):
+        if not self.preparation_paid:
+            return ZERO
+        return min(Decimal(preparation_hours or 0), self.preparation_cap_hours)
+
+    def paid_hours(self, meeting_hours, preparation_hours=ZERO):
+        """Meeting time plus preparation, as far as the rates pay it."""
+        return Decimal(meeting_hours or 0) + self.paid_preparation_hours(preparation_hours)
+
+    def involvement_payment(self, meeting_hours, preparation_hours=ZERO, declined=False):
+        """The involvement payment for this time, rounded half-up; nothing when it is declined."""
+        hours = self.paid_hours(meeting_hours, preparation_hours)
+        if declined or hours <= 0:
+            return ZERO
+        session = self.half_day_amount if hours <= self.half_day_hours else self.full_day_amount
+        if self.time_basis == TimeBasis.SESSION:
+            return money(session or ZERO)
+        by_the_hour = money(hours * (self.hourly_rate or ZERO))
+        if self.time_basis == TimeBasis.HOURLY_UP_TO_SESSION and session is not None:
+            return min(by_the_hour, money(session))
+        return by_the_hour
+
+    def mileage_amount(self, miles, passengers=0):
+        """Miles at the mileage rate plus the supplement for each passenger, rounded half-up."""
+        per_mile = self.mileage_rate + (passengers or 0) * self.passenger_rate
+        return money(Decimal(miles or 0) * per_mile)
+
+    def needs_receipt(self, category, amount):
+        """Every expense above the threshold needs a receipt, except mileage (HMRC rates need none)."""
+        return category != ExpenseCategory.MILEAGE and Decimal(amount or 0) > self.receipt_threshold
+
+    def copy_rates_to(self, other):
+        for field in self.RATE_FIELDS:
+            setattr(other, field, getattr(self, field))
+
+    def time_rates_text(self):
+        """The involvement payment in words, e.g. '£25.00 an hour, up to £75.00 for a half day …'."""
+        half = f"£{self.half_day_amount} for a half day (up to {self.half_day_hours.normalize():f} hours)"
+        full = f"£{self.full_day_amount} for a full day"
+        if self.time_basis == TimeBasis.SESSION:
+            return f"{half}, {full}"
+        if self.time_basis == TimeBasis.HOURLY_UP_TO_SESSION:
+            return f"£{self.hourly_rate} an hour, up to {half} and {full}"
+        return f"£{self.hourly_rate} an hour"
+
+
+class PaymentRoute(models.TextChoices):
+    PAYROLL = "payroll", "Payroll"
+    ACCOUNTS_PAYABLE = "accounts_payable", "Accounts payable (paid into your bank account)"
+    VOUCHERS = "vouchers", "Vouchers"
+
+
+class PaymentPolicyQuerySet(models.QuerySet):
+    def in_force(self, partnership, day):
+        """The policy that applies on ``day``: the latest one in effect by then, or None."""
+        return self.filter(partnership=partnership, effective_from__lte=day).order_by("-effective_from").first()
+
+
+# The policy's flag for each expense category.
+CATEGORY_FLAGS = {
+    ExpenseCategory.PUBLIC_TRANSPORT: "allows_public_transport",
+    ExpenseCategory.MILEAGE: "allows_mileage",
+    ExpenseCategory.TAXI: "allows_taxi",
+    ExpenseCategory.PARKING: "allows_parking",
+    ExpenseCategory.CARE: "allows_care",
+    ExpenseCategory.SUBSISTENCE: "allows_subsistence",
+    ExpenseCategory.OTHER: "allows_other",
+}
+
+
+class PaymentPolicy(RateCard):
+    """A partnership's rates for people's time and expenses, from a date.
+
+    The policy in force on a meeting's date applies to claims for it. A new
+    policy (a later ``effective_from``) never changes claims already made:
+    each claim keeps its policy and a copy of the rates it used.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="payment_policies")
+    name = models.CharField(max_length=200, help_text="e.g. Involvement payments 2024/25")
+    effective_from = models.DateField(help_text="Applies to meetings on or after this date, until a newer policy.")
+    allows_public_transport = models.BooleanField("public transport", default=True)
+    allows_mileage = models.BooleanField("mileage", default=True)
+    allows_taxi = models.BooleanField("taxi (with a reason)", default=True)
+    allows_parking = models.BooleanField("parking", default=True)
+    allows_care = models.BooleanField("carer or childcare cost", default=True)
+    allows_subsistence = models.BooleanField("food and drink", default=False)
+    allows_other = models.BooleanField("other", default=False)
+    claim_deadline_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text="Claims must be submitted within this many days after the meeting.",
+    )
+    budget_code = models.CharField(max_length=60, blank=True, help_text="Shown on the payment run for finance.")
+    payment_route = models.CharField(max_length=20, choices=PaymentRoute.choices, default=PaymentRoute.ACCOUNTS_PAYABLE)
+    benefits_advice_url = models.URLField(
+        "benefits advice link",
+        blank=True,
+        help_text="Where people can get independent advice on how payments affect their benefits.",
+    )
+    notes = models.TextField(blank=True, help_text="Anything else people should know, in plain language.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PaymentPolicyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "-effective_from"]
+        verbose_name_plural = "payment policies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "effective_from"], name="payment_policy_one_per_date"),
+            models.CheckConstraint(
+                condition=~Q(time_basis="hourly") | Q(hourly_rate__isnull=False),
+                name="payment_policy_hourly_has_rate",
+            ),
+            models.CheckConstraint(
+                condition=~Q(time_basis__in=["session", "hourly_capped"])
+                | (Q(half_day_amount__isnull=False) & Q(full_day_amount__isnull=False)),
+                name="payment_policy_session_has_amounts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(time_basis="hourly_capped") | Q(hourly_rate__isnull=False),
+                name="payment_policy_capped_has_rate",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.partnership}, from {self.effective_from:%d %b %Y})"
+
+    def clean(self):
+        errors = {}
+        if self.time_basis in (TimeBasis.HOURLY, TimeBasis.HOURLY_UP_TO_SESSION) and self.hourly_rate is None:
+            errors["hourly_rate"] = "Give the hourly rate."
+        if self.time_basis in (TimeBasis.SESSION, TimeBasis.HOURLY_UP_TO_SESSION):
+            if self.half_day_amount is None:
+                errors["half_day_amount"] = "Give the half-day amount."
+            if self.full_day_amount is None:
+                errors["full_day_amount"] = "Give the full-day amount."
+        if self.preparation_paid and not self.preparation_cap_hours:
+            errors["preparation_cap_hours"] = "Say how many hours of preparation are paid at most."
+        if errors:
+            raise ValidationError(errors)
+
+    def allowed_categories(self):
+        return [category for category, flag in CATEGORY_FLAGS.items() if getattr(self, flag)]
+
+    def allows(self, category):
+        flag = CATEGORY_FLAGS.get(category)
+        return bool(flag and getattr(self, flag))
+
+    def deadline_for(self, meeting):
+        """The last day a claim for ``meeting`` may be submitted."""
+        return meeting.local_date + datetime.timedelta(days=self.claim_deadline_days)
+
+
+class ClaimQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """The user's own claims (through their participant record)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(claimant__user=user)
+
+    def visible_to(self, user):
+        """What ``user`` may see: their own claims; approvers also see everyone's once submitted.
+
+        Every view that fetches a claim by id goes through this, so an id in a
+        URL grants nothing by itself (someone else's claim is a 404).
+        """
+        if not user.is_authenticated:
+            return self.none()
+        own = Q(claimant__user=user)
+        if has_role(user, FINANCE, CHAIR):
+            return self.filter(own | ~Q(status=Claim.Status.DRAFT))
+        return self.filter(own)
+
+    def for_list(self):
+        """What a list of claims shows, in one query (totals are stored on the claim)."""
+        return self.select_related("claimant", "attendance__meeting__partnership")
+
+    def for_detail(self):
+        """A claim's page: the claim, its meeting and policy, and its lines with their receipts."""
+        return self.select_related(
+            "claimant", "attendance__meeting__partnership", "attendance__participant", "policy", "decided_by", "paid_by"
+        ).prefetch_related(models.Prefetch("lines", queryset=ClaimLine.objects.select_related("receipt")))
+
+    def for_queue(self):
+        """The approver's queue: who, which meeting, whether they were recorded, and the receipts."""
+        return self.select_related(
+            "claimant", "attendance__meeting__partnership", "attendance__participant"
+        ).prefetch_related(models.Prefetch("receipts", queryset=Receipt.objects.order_by("pk")))
+
+    def awaiting_payment(self, approved_before=None):
+        """Approved claims not yet paid: the next payment run."""
+        claims = self.filter(status=Claim.Status.APPROVED)
+        if approved_before is not None:
+            claims = claims.filter(decided_at__lte=approved_before)
+        return claims
+
+
+class Claim(RateCard):
+    """A person's claim for their time and expenses for one meeting they attended.
+
+    ``time_payment``, ``expenses_total`` and ``total`` are worked out from the
+    rates copied from ``policy`` and the lines; the member never types them.
+    Status changes (submit, approve, reject, pay) happen only in
+    ``reimbursement/services.py``, inside a transaction that locks the row.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        PAID = "paid", "Paid"
+
+    claimant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="claims")
+    attendance = models.ForeignKey(Attendance, on_delete=models.PROTECT, related_name="claims")
+    policy = models.ForeignKey(PaymentPolicy, on_delete=models.PROTECT, related_name="claims")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    meeting_hours = models.DecimalField(
+        "time at the meeting (hours)",
+        max_digits=4,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("12"))],
+    )
+    preparation_hours = models.DecimalField(
+        "preparation time (hours)",
+        max_digits=4,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("24"))],
+    )
+    payment_declined = models.BooleanField(
+        "I do not want the involvement payment", default=False, help_text="You can still claim your expenses."
+    )
+    time_payment = models.DecimalField(max_digits=8, decimal_places=2, default=ZERO, editable=False)
+    expenses_total = models.DecimalField(max_digits=8, decimal_places=2, default=ZERO, editable=False)
+    total = models.DecimalField(max_digits=8, decimal_places=2, default=ZERO, editable=False)
+    declared_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    rejection_reason = models.TextField(blank=True, editable=False)
+    payment_reference = models.CharField(max_length=100, blank=True, editable=False)
+    paid_on = models.DateField(null=True, blank=True, editable=False)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["attendance"], name="claim_one_per_attendance"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "approved", "rejected", "paid"]),
+                name="claim_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(time_payment__gte=0) & Q(expenses_total__gte=0) & Q(total__gte=0),
+                name="claim_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_declined=False) | Q(time_payment=0), name="claim_declined_pays_no_time"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(rejection_reason=""), name="claim_rejection_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="paid") | (~Q(payment_reference="") & Q(paid_on__isnull=False)),
+                name="claim_paid_has_reference_and_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False), name="claim_submitted_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_hours__gte=0) & Q(meeting_hours__lte=24) & Q(preparation_hours__gte=0),
+                name="claim_hours_in_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+
+    def __str__(self):
+        return f"Claim {self.pk} by {self.claimant} for {self.attendance.meeting}"
+
+    def get_absolute_url(self):
+        return reverse("claim_detail", args=[self.pk])
+
+    @property
+    def meeting(self):
+        return self.attendance.meeting
+
+    @property
+    def is_editable(self):
+        """Drafts, and rejected claims being corrected; never once submitted."""
+        return self.status in (self.Status.DRAFT, self.Status.REJECTED)
+
+    @property
+    def attendance_verified(self):
+        """The attendance record still says this person came (not as system staff)."""
+        attendance = self.attendance
+        return (
+            attendance.participant_id == self.claimant_id
+            and attendance.status == Attendance.Status.ATTENDED
+            and not attendance.counts_as_staff
+        )
+
+    @property
+    def deadline(self):
+        return self.policy.deadline_for(self.meeting)
+
+    @property
+    def paid_preparation(self):
+        return self.paid_preparation_hours(self.preparation_hours)
+
+    def calculate(self, lines):
+        """Work out the time payment and totals from the claim's rates and ``lines`` (already rounded)."""
+        self.time_payment = self.involvement_payment(self.meeting_hours, self.preparation_hours, self.payment_declined)
+        self.expenses_total = sum((line.amount for line in lines), ZERO)
+        self.total = self.time_payment + self.expenses_total
+
+    def status_history(self):
+        """Each change of status, oldest first: what it became, who did it, when, and why if rejected."""
+        changes, previous = [], None
+        for record in self.history.select_related("history_user").order_by("history_date", "history_id"):
+            if record.status == previous:
+                continue
+            previous = record.status
+            changes.append(
+                StatusChange(
+                    status=record.status,
+                    label=_status_words(record),
+                    by=record.history_user,
+                    at=record.history_date,
+                    reason=record.rejection_reason if record.status == self.Status.REJECTED else "",
+                    reference=record.payment_reference if record.status == self.Status.PAID else "",
+                )
+            )
+        return changes
+
+    def expenses_by_category(self, lines=None):
+        """{category: amount} for the claim's lines (every category, 0.00 where none)."""
+        totals = dict.fromkeys(ExpenseCategory.values, ZERO)
+        for line in self.lines.all() if lines is None else lines:
+            totals[line.category] += line.amount
+        return totals
+
+
+@dataclass
+class StatusChange:
+    status: str
+    label: str
+    by: object
+    at: datetime.datetime
+    reason: str = ""
+    reference: str = ""
+
+    @property
+    def by_name(self):
+        if self.by is None:
+            return "the portal"
+        return self.by.get_full_name() or self.by.get_username()
+
+
+def _status_words(record):
+    if record.status == Claim.Status.SUBMITTED and record.history_change_reason == "resubmitted":
+        return "Corrected and resubmitted"
+    return {
+        Claim.Status.DRAFT: "Draft started",
+        Claim.Status.SUBMITTED: "Submitted",
+        Claim.Status.APPROVED: "Approved",
+        Claim.Status.REJECTED: "Sent back (rejected)",
+        Claim.Status.PAID: "Paid",
+    }.get(record.status, record.status)
+
+
+class ClaimLine(models.Model):
+    """One expense on a claim. Mileage is worked out from miles and passengers; other amounts are as paid."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="lines")
+    category = models.CharField(max_length=20, choices=ExpenseCategory.choices)
+    description = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Bus from Catford to Lewisham and back; from and to for mileage."
+    )
+    miles = models.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1000"))],
+        help_text="Mileage only: the actual distance there and back.",
+    )
+    passengers = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(8)], help_text="Mileage only: other people you gave a lift to."
+    )
+    amount = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(ZERO), MaxValueValidator(Decimal("5000"))],
+        help_text="What you paid. For mileage this is worked out for you.",
+    )
+    taxi_reason = models.CharField(
+        "why a taxi", max_length=300, blank=True, help_text="Taxis only: e.g. no step-free public transport."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["claim", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="claim_line_amount_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(category="mileage") | Q(miles__isnull=False), name="claim_line_mileage_has_miles"
+            ),
+            models.CheckConstraint(
+                condition=~Q(category="taxi") | ~Q(taxi_reason=""), name="claim_line_taxi_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()}: £{self.amount}"
+
+    def clean(self):
+        if self.category == ExpenseCategory.MILEAGE and self.miles is None:
+            raise ValidationError({"miles": "Give the distance in miles."})
+        if self.category == ExpenseCategory.TAXI and not self.taxi_reason.strip():
+            raise ValidationError({"taxi_reason": "Say why you needed a taxi."})
+
+
+class ReceiptQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Receipts of the claims ``user`` may see (their own; approvers: submitted ones)."""
+        return self.filter(claim__in=Claim.objects.visible_to(user))
+
+
+class Receipt(models.Model):
+    """A scan or photo of a receipt for one expense line (PDF, JPEG or PNG, checked by content).
+
+    Stored under a random name outside static files; served only by
+    ``receipt_download``, which checks who is asking.
+    """
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="receipts")
+    line = models.OneToOneField(ClaimLine, on_delete=models.CASCADE, related_name="receipt")
+    file = models.FileField(upload_to=RandomName("receipts"))
+    size = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReceiptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["claim", "pk"]
+
+    def __str__(self):
+        return f"Receipt {self.pk} for claim {self.claim_id}"
+
+    def get_absolute_url(self):
+        return reverse("receipt_download", args=[self.pk])
+
+    @property
+    def extension(self):
+        name = self.file.name or ""
+        return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+    def download_name(self):
+        return f"claim-{self.claim_id}-receipt-{self.pk}.{self.extension or 'bin'}"

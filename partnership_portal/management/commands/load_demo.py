@@ -8,9 +8,10 @@ import engagement.demo
 import meetings.demo
 import meetings.demo_reports
 import priorities.demo
+import reimbursement.demo
 
 # Each app's demo loader, in the order the apps depend on each other.
-LOADERS = [meetings.demo.load, meetings.demo_reports.load, priorities.demo.load]
+LOADERS = [meetings.demo.load, meetings.demo_reports.load, priorities.demo.load, reimbursement.demo.load]
 
 
 class Command(BaseCommand):

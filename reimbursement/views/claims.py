@@ -1,0 +1,226 @@
+"""The member's side: the policy in plain words, their claims, starting, editing and submitting one.
+
+Every view that takes a claim or receipt id fetches it through
+``Claim.objects.visible_to`` / ``owned_by`` (or ``Receipt.objects.visible_to``),
+so someone else's claim is a 404. State changes go through ``services``.
+"""
+
+import itertools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
+
+from engagement.roles import CHAIR, FINANCE, MEMBER, has_role, role_required
+from meetings.participation import participant_for_user
+
+from .. import services
+from ..forms import ClaimForm, RejectForm, StartClaimForm, claim_line_formset
+from ..models import Claim, PaymentPolicy, Receipt
+
+CLAIMS_PER_PAGE = 20
+RECEIPT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+@require_GET
+def claim_policy(request):
+    """Each partnership's payment policy in plain words: read before claiming."""
+    today = timezone.localdate()
+    policies = PaymentPolicy.objects.select_related("partnership").order_by("partnership__name", "-effective_from")
+    slug = request.GET.get("partnership", "")
+    if slug:
+        policies = policies.filter(partnership__slug=slug)
+    sections = []
+    for partnership, group in itertools.groupby(policies, key=lambda policy: policy.partnership):
+        group = list(group)
+        in_force = [policy for policy in group if policy.effective_from <= today]
+        sections.append(
+            {
+                "partnership": partnership,
+                "current": in_force[0] if in_force else None,
+                "upcoming": [policy for policy in group if policy.effective_from > today][::-1],
+                "earlier": in_force[1:],
+            }
+        )
+    return render(
+        request,
+        "reimbursement/policy.html",
+        {"sections": sections, "filtered": bool(slug), "can_claim": has_role(request.user, MEMBER)},
+    )
+
+
+@login_required
+def claim_list(request):
+    """The signed-in person's own claims, newest first."""
+    claims = Claim.objects.owned_by(request.user).for_list().order_by("-created_at", "-pk")
+    page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reimbursement/claim_list.html",
+        {"page_obj": page, "claims": page.object_list, "can_claim": has_role(request.user, MEMBER)},
+    )
+
+
+@role_required(MEMBER)
+def claim_new(request):
+    """Choose a meeting you attended; this starts a draft claim to add your time and expenses to."""
+    participant = participant_for_user(request.user)
+    options = services.claim_options(participant)
+    closed = [option for option in options if not option.can_claim]
+    if request.method == "POST":
+        form = StartClaimForm(request.POST, options=options)
+        if form.is_valid():
+            try:
+                claim = services.start_claim(participant, form.cleaned_data["attendance"], by=request.user)
+            except services.ClaimRefused as refused:
+                form.add_error("attendance", " ".join(refused.problems))
+            else:
+                messages.success(
+                    request,
+                    f"Your draft claim for {claim.attendance.meeting.title} has been started. Add your time and "
+                    "expenses, then submit it.",
+                )
+                return redirect("claim_edit", pk=claim.pk)
+        else:
+            # A meeting past its deadline is not offered; if one is sent anyway, say why by name.
+            chosen = request.POST.get("attendance", "")
+            for option in closed:
+                if chosen == str(option.attendance.pk):
+                    form.errors["attendance"] = form.error_class([option.refusal])
+    else:
+        initial = {}
+        if request.GET.get("attendance", "").isdigit():
+            initial["attendance"] = int(request.GET["attendance"])
+        form = StartClaimForm(initial=initial, options=options)
+    return render(
+        request,
+        "reimbursement/claim_new.html",
+        {
+            "form": form,
+            "open_options": [option for option in options if option.can_claim],
+            "closed_options": closed,
+            "has_participant": participant is not None,
+        },
+    )
+
+
+@login_required
+def claim_detail(request, pk):
+    """A claim: what is claimed, receipts, its status history and any reason it was sent back."""
+    claim = get_object_or_404(Claim.objects.visible_to(request.user).for_detail(), pk=pk)
+    is_owner = claim.claimant.user_id == request.user.pk
+    is_approver = has_role(request.user, FINANCE, CHAIR)
+    can_decide = is_approver and not is_owner and claim.status == Claim.Status.SUBMITTED
+    context = {
+        "claim": claim,
+        "lines": list(claim.lines.all()),
+        "history": claim.status_history(),
+        "is_owner": is_owner,
+        "is_approver": is_approver,
+        "can_decide": can_decide,
+        "own_claim_in_queue": is_approver and is_owner and claim.status == Claim.Status.SUBMITTED,
+        "problems": services.approval_problems(claim) if can_decide else [],
+        "deadline_passed": claim.status == Claim.Status.DRAFT and timezone.localdate() > claim.deadline,
+    }
+    if can_decide:
+        context["reject_form"] = RejectForm()
+    return render(request, "reimbursement/claim_detail.html", context)
+
+
+@login_required
+def claim_edit(request, pk):
+    """Change a draft or a rejected claim: time, expenses and receipts; save it or submit it."""
+    claim = get_object_or_404(Claim.objects.owned_by(request.user).for_detail(), pk=pk)
+    if not claim.is_editable:
+        messages.error(request, f"This claim is {claim.get_status_display().lower()}, so it can no longer be changed.")
+        return redirect(claim)
+    submitting = request.method == "POST" and request.POST.get("action") == "submit"
+    if request.method == "POST":
+        form = ClaimForm(request.POST, instance=claim, submitting=submitting)
+        formset = claim_line_formset(claim, request.POST, request.FILES, submitting=submitting)
+        if form.is_valid() and formset.is_valid():
+            try:
+                services.update_claim(
+                    claim.pk,
+                    by=request.user,
+                    meeting_hours=form.cleaned_data["meeting_hours"],
+                    preparation_hours=form.cleaned_data.get("preparation_hours") or 0,
+                    payment_declined=form.cleaned_data["payment_declined"],
+                    lines=formset.line_changes(),
+                )
+            except services.ClaimRefused as refused:
+                for problem in refused.problems:
+                    messages.error(request, problem)
+                return redirect("claim_edit", pk=claim.pk)
+            if not submitting:
+                messages.success(request, "Your claim has been saved as a draft. Submit it when it is ready.")
+                if request.POST.get("action") == "more":
+                    return redirect("claim_edit", pk=claim.pk)
+                return redirect(claim)
+            try:
+                services.submit_claim(claim.pk, by=request.user, declared=form.cleaned_data["declaration"])
+            except services.ClaimRefused as refused:
+                messages.error(request, "Your changes are saved, but the claim has not been submitted:")
+                for problem in refused.problems:
+                    messages.error(request, problem)
+                return redirect("claim_edit", pk=claim.pk)
+            messages.success(
+                request,
+                "Your claim has been submitted. Finance will check it; you will see here when it is approved and paid.",
+            )
+            return redirect(claim)
+        messages.error(request, "Please correct the problems shown below. Files you chose need choosing again.")
+    else:
+        form = ClaimForm(instance=claim)
+        formset = claim_line_formset(claim)
+    return render(
+        request,
+        "reimbursement/claim_edit.html",
+        {
+            "claim": claim,
+            "form": form,
+            "formset": formset,
+            "deadline_passed": claim.status == Claim.Status.DRAFT and timezone.localdate() > claim.deadline,
+        },
+    )
+
+
+@login_required
+def claim_delete(request, pk):
+    """Delete a draft (for example one started for the wrong meeting), after a confirmation."""
+    claim = get_object_or_404(Claim.objects.owned_by(request.user).for_list(), pk=pk)
+    if claim.status != Claim.Status.DRAFT:
+        messages.error(request, "Only a draft can be deleted; this claim is on record.")
+        return redirect(claim)
+    if request.method == "POST":
+        try:
+            services.delete_draft(claim.pk, by=request.user)
+        except services.ClaimRefused as refused:
+            messages.error(request, " ".join(refused.problems))
+            return redirect(claim)
+        messages.success(request, f"Your draft claim for {claim.attendance.meeting.title} has been deleted.")
+        return redirect("claim_list")
+    return render(request, "reimbursement/claim_delete.html", {"claim": claim})
+
+
+@login_required
+def receipt_download(request, pk):
+    """A receipt file, for the claimant and approvers only, always as a download."""
+    receipt = get_object_or_404(Receipt.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = receipt.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("This receipt's file is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=receipt.download_name(),
+        content_type=RECEIPT_TYPES.get(receipt.extension, "application/octet-stream"),
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
