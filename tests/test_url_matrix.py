@@ -81,9 +81,22 @@ EXPECTED = {
                                                                              (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        OK)),
     "action_plan_csv":           ({"slug": "@slug"},                         everyone(OK)),
     "action_plan_xlsx":          ({"slug": "@slug"},                         everyone(OK)),
-    # Claims and payments (issue 6)
-    "claim_list":                ({},                                        everyone(NOT_FOUND)),
-    "finance_queue":             ({},                                        everyone(NOT_FOUND)),
+    # Claims: the member's own (a submitted claim, a draft past its deadline, a receipt); approvers see
+    # claims once submitted, never drafts; only finance runs payments
+    "claim_policy":              ({},                                        everyone(OK)),
+    "claim_list":                ({},                                        (LOGIN,     OK,        OK,          OK,        OK,        OK)),
+    "claim_new":                 ({},                                        (LOGIN,     OK,        OK,          FORBIDDEN, FORBIDDEN, FORBIDDEN)),
+    "claim_detail":              ({"pk": "@claim"},                          (LOGIN,     OK,        NOT_FOUND,   NOT_FOUND, OK,        OK)),
+    "claim_edit":                ({"pk": "@draft_claim"},                    (LOGIN,     OK,        NOT_FOUND,   NOT_FOUND, NOT_FOUND, NOT_FOUND)),
+    "claim_delete":              ({"pk": "@draft_claim"},                    (LOGIN,     OK,        NOT_FOUND,   NOT_FOUND, NOT_FOUND, NOT_FOUND)),
+    "receipt_download":          ({"pk": "@receipt"},                        (LOGIN,     OK,        NOT_FOUND,   NOT_FOUND, OK,        OK)),
+    "finance_queue":             ({},                                        (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, OK,        OK)),
+    "claim_approve":             ({"pk": "@claim"},                          (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED)),
+    "claim_reject":              ({"pk": "@claim"},                          (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, OK,        OK)),
+    "payment_run":               ({},                                        (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, FORBIDDEN, OK)),
+    "payment_run_csv":           ({},                                        (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, FORBIDDEN, OK)),
+    "claim_year_summary":        ({},                                        (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, OK,        OK)),
+    "claim_year_summary_xlsx":   ({"slug": "@slug", "year": "@year"},        (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, OK,        OK)),
 }
 # fmt: on
 
@@ -92,6 +105,7 @@ def build_world():
     """Named objects of the demo that URLs point at, found by natural keys (never assumed ids)."""
     from meetings.models import AgendaItem, Meeting, Paper
     from priorities.models import Action, Priority
+    from reimbursement.models import Claim, Receipt
 
     lewisham = Meeting.objects.filter(partnership__slug="lewisham")
     meeting = lewisham.get(start__date=datetime.date(2024, 4, 23))  # held, with a public and a members' paper
@@ -106,6 +120,12 @@ def build_world():
         "members_paper": Paper.objects.get(meeting=meeting, visibility=Paper.Visibility.MEMBERS).pk,
         "priority": Priority.objects.order_by("pk").first().pk,
         "action": Action.objects.order_by("pk").first().pk,
+        "claim": Claim.objects.get(claimant__user__username="member", status=Claim.Status.SUBMITTED).pk,
+        "draft_claim": Claim.objects.get(claimant__user__username="member", status=Claim.Status.DRAFT).pk,
+        "receipt": Receipt.objects.filter(claim__claimant__user__username="member", claim__status=Claim.Status.APPROVED)
+        .order_by("pk")
+        .first()
+        .pk,
     }
 
 
