@@ -27,8 +27,11 @@ run: install
 	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make test: the whole suite; on PostgreSQL when DATABASE_URL is set.
+## One worker per core (pytest-xdist), each with its own test database; a module's tests stay on one
+## worker so module-wide fixtures (the demo for browser tests) load once. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope
 
 lint: install
 	$(BIN)/ruff check .

@@ -8,6 +8,22 @@ from meetings.models import Meeting
 
 from .factories import aware, make_item, make_meeting, make_partnership, make_user
 
+
+def pytest_configure(config):
+    """Hash test passwords quickly: the production hasher is slow on purpose, and the suite makes hundreds."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a page kept by one test is never served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # The roles of the permission matrix, by fixture name.
 ROLES = ["anonymous", "member", "other_member", "staff", "chair", "finance"]
 
