@@ -7,6 +7,7 @@ a subclass with export and erasure.
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 
 from .models import EngagementType, Organisation, Participant, Partnership, Theme
@@ -15,8 +16,20 @@ from .models import EngagementType, Organisation, Participant, Partnership, Them
 MAX_PARTNERSHIP_DEPTH = 20
 
 
+# Web addresses typed without a scheme are taken as https (Django 6's default), in every back-office form.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+def https_by_default(field, **kwargs):
+    """Form fields for model fields, web addresses typed without a scheme taken as https (Django 6's default)."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class PartnershipForm(forms.ModelForm):
     class Meta:
+        formfield_callback = https_by_default
         model = Partnership
         fields = [
             "name",
@@ -53,6 +66,7 @@ class PartnershipForm(forms.ModelForm):
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     form = PartnershipForm
     list_display = ["name", "short_name", "slug", "level", "parent", "meeting_count", "financial_year_start_month"]
     list_filter = ["level"]
@@ -78,6 +92,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "kind", "is_grassroots", "people_count"]
     list_filter = ["kind", "is_grassroots"]
     search_fields = ["name"]

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from engagement.admin import HTTPS_URLS, https_by_default
 from engagement.files import clean_upload
 
 from ..models import AgendaItem, Meeting, Paper, counted
@@ -191,6 +192,7 @@ class PaperForm(forms.ModelForm):
     """A paper: uploads are checked by content (PDF, JPEG, PNG; size cap) and stored under a random name."""
 
     class Meta:
+        formfield_callback = https_by_default
         model = Paper
         fields = ["meeting", "agenda_item", "title", "file", "url", "visibility", "order"]
 
@@ -210,6 +212,7 @@ class PaperForm(forms.ModelForm):
 
 
 class PaperInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Paper
     form = PaperForm
     extra = 0
@@ -227,6 +230,7 @@ class PaperInline(admin.TabularInline):
 
 @admin.register(Paper)
 class PaperAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     form = PaperForm
     list_display = ["title", "meeting_date", "meeting", "visibility", "kind", "agenda_item"]
     list_filter = [MeetingWhenFilter, "visibility", "meeting__partnership"]
@@ -251,6 +255,7 @@ class PaperAdmin(admin.ModelAdmin):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = [
         "start_display",
         "title",
