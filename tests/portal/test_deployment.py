@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -92,11 +90,6 @@ call_command("collectstatic", interactive=False, verbosity=0)
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="static/vendor/bootstrap/bootstrap.bundle.min.js ends with a sourceMappingURL to a .map file that is "
-    "not vendored, so the manifest storage refuses it: drop that comment line or vendor the map, then remove this mark",
-)
 def test_static_files_collect_with_production_settings(tmp_path):
     """What the Dockerfile's build step does: hashed, compressed copies for whitenoise."""
     result = subprocess.run(
