@@ -5,7 +5,8 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +26,11 @@ def counted(prefix):
     )
 
 
+def _count(related):
+    """``SELECT COUNT(*)`` of ``related`` (filtered on ``OuterRef``) as a subquery, 0 when there are none."""
+    return Coalesce(Subquery(related.order_by().values("meeting").annotate(n=Count("pk")).values("n")), 0)
+
+
 class MeetingQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         return self.filter(end__gte=now or timezone.now()).order_by("start")
@@ -33,10 +39,16 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(end__lt=now or timezone.now()).order_by("-start")
 
     def with_counts(self):
-        """Meetings with ``attendee_count`` (not staff) and ``item_count``."""
+        """Meetings with ``attendee_count`` (not staff) and ``item_count``.
+
+        Each count is its own subquery: counting both over two joins would multiply
+        the rows (items × attendances) for every meeting before counting them.
+        """
+        attendances = Attendance.objects.filter(COUNTED_ATTENDANCE, meeting=OuterRef("pk"))
+        items = AgendaItem.objects.filter(meeting=OuterRef("pk"), is_business=True)
         return self.select_related("partnership").annotate(
-            attendee_count=Count("attendances", filter=counted("attendances"), distinct=True),
-            item_count=Count("agenda_items", filter=Q(agenda_items__is_business=True), distinct=True),
+            attendee_count=_count(attendances),
+            item_count=_count(items),
         )
 
     def for_agenda(self):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from engagement.cache import public_page
 from engagement.models import Partnership
 from meetings.models import Meeting
 from priorities.views import partnership_priorities
@@ -14,6 +15,7 @@ from priorities.views import partnership_priorities
 UPCOMING_ON_HOME = 6
 
 
+@public_page
 def home(request):
     """Partnerships and the next meetings across them."""
     partnerships = Partnership.objects.select_related("parent").order_by("level", "name")
@@ -25,6 +27,7 @@ def home(request):
     return render(request, "partnership_portal/home.html", {"partnerships": partnerships, "upcoming": upcoming})
 
 
+@public_page
 def partnership_detail(request, slug):
     """A partnership: purpose, objectives, principles, meetings, priorities."""
     partnership = get_object_or_404(

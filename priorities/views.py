@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from engagement.cache import public_page
 from engagement.models import Partnership
 
 from .exports import ActionPlan, to_csv, to_xlsx
@@ -39,6 +40,7 @@ def partnership_priorities(partnership, user):
     return mark_note_rights(priorities, user)
 
 
+@public_page
 def priority_list(request):
     """Every partnership's current priorities with their actions and progress, filterable."""
     priority_filter = PriorityFilter(request.GET, queryset=Priority.objects.all())
@@ -67,6 +69,7 @@ def priority_list(request):
     )
 
 
+@public_page
 def priority_detail(request, pk):
     """One priority with every progress note of each action."""
     actions = Action.objects.prefetch_related(

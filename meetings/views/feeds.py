@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
+from engagement.cache import public_page
 from engagement.models import Partnership
 
 from ..models import AgendaItem, Meeting
@@ -162,6 +163,7 @@ def calendar_meetings(partnership=None):
     return meetings
 
 
+@public_page
 def meeting_calendar(request):
     """All meetings (or one partnership's, ``?partnership=<slug>``) as an iCalendar feed."""
     slug = request.GET.get("partnership", "").strip()

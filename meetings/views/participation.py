@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from engagement.cache import public_page
 from engagement.roles import ALL_ROLES, CHAIR, MEMBER, STAFF, has_role, role_required
 
 from .. import participation, selectors
@@ -167,6 +168,7 @@ def my_views(request):
     return render(request, "meetings/participation/my_views.html", {"page_obj": page, "views": page.object_list})
 
 
+@public_page
 def you_said_we_did(request):
     """What people said, what was done, and what is still waiting, per partnership, oldest wait first."""
     form = PartnershipFilterForm(request.GET)

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from engagement.cache import public_page
 from engagement.roles import ALL_ROLES, has_role
 
 from ..filters import MeetingFilter
@@ -17,6 +18,7 @@ def can_see_member_papers(user):
     return has_role(user, *ALL_ROLES)
 
 
+@public_page
 def meeting_list(request):
     """All meetings, newest first, filterable by partnership, year, format and engagement type."""
     meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.with_counts().order_by("-start"))
@@ -33,6 +35,7 @@ def meeting_list(request):
     )
 
 
+@public_page
 def meeting_detail(request, pk):
     """The agenda: timed items, engagement type of each, papers, outcomes."""
     meeting = get_object_or_404(Meeting.objects.for_agenda(), pk=pk)

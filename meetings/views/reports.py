@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from engagement.cache import public_page
 from engagement.models import Partnership
 from engagement.roles import CHAIR, FINANCE, STAFF, role_required
 
@@ -23,6 +24,7 @@ from ..reports import build_year_review, can_see_year_review, year_or_none
 
 
 @require_safe
+@public_page
 def year_review(request, slug, year, fmt="html"):
     """One partnership's year review, as a page or a file.
 

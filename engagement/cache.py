@@ -1,0 +1,104 @@
+"""Whole pages for anonymous visitors, kept for a short while and dropped as soon as content changes.
+
+Most visitors are not signed in and see the same agenda, meeting list and
+calendar feed as each other. ``public_page`` keeps such a response in the
+cache (Redis when ``REDIS_URL`` is set, so every app server shares it) for
+``PUBLIC_PAGE_CACHE_SECONDS`` and serves it again without rendering.
+
+A response is kept only when it is the same for every anonymous visitor: a
+200 to a GET or HEAD with no message waiting, no cookie set, no CSRF token in
+the page and no ``no-store``. Signed-in people always get a fresh page.
+
+Every key carries the *content version*: a token that changes whenever a
+model of a content app (partnerships, meetings, priorities) is saved or
+deleted, so a chair's edit shows to visitors at once. Bulk ``update()``
+calls send no signal; those pages are at most ``PUBLIC_PAGE_CACHE_SECONDS``
+old. Without Redis each worker process has its own cache and its own
+version, so another worker can show the old page for up to that long.
+"""
+
+import functools
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+CONTENT_APPS = {"engagement", "meetings", "priorities"}
+VERSION_KEY = "public-page:version"
+
+
+def content_version():
+    """The current content version: a token, not a counter, so a lost key never brings back old pages."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def content_changed(sender=None, **kwargs):
+    """Pages kept so far are no longer served: now, and again once the change is committed.
+
+    Once now, for the request that made the change; once after the commit, so a page
+    rendered by another request between the two from the old data is dropped too.
+    """
+    if sender is not None and sender._meta.app_label not in CONTENT_APPS:
+        return
+
+    def bump():
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(content_changed, dispatch_uid=f"public-page-{signal!r}")
+
+
+def _cacheable_request(request):
+    return (
+        settings.PUBLIC_PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and not len(messages.get_messages(request))
+    )
+
+
+def _cacheable_response(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "no-store" not in response.get("Cache-Control", "")
+    )
+
+
+def _key(request):
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"public-page:{content_version()}:{request.method}:{address}"
+
+
+def public_page(view):
+    """Serve ``view``'s page to anonymous visitors from the cache while the content is unchanged."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = view(request, *args, **kwargs)
+        if _cacheable_response(request, response):
+            cache.set(key, response, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapped
