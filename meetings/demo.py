@@ -234,6 +234,26 @@ def _paper(meeting, title, template, visibility, agenda_item=None):
     return paper
 
 
+def _fictional_meeting(lewisham, title, day, **fields):
+    """A hybrid Lewisham meeting at the Civic Suite, 10:00 to 12:00 on ``day``: found by title, so made once.
+
+    Its date is set when it is first made, relative to that day; loading again keeps it.
+    """
+    meeting = Meeting.objects.filter(partnership=lewisham, title=title).first()
+    if meeting is None:
+        meeting = Meeting.objects.create(
+            partnership=lewisham,
+            title=title,
+            start=_aware(day, 10),
+            end=_aware(day, 12),
+            venue=CIVIC_SUITE,
+            format=Meeting.Format.HYBRID,
+            online_link="https://meet.example.org/lewisham-peoples-partnership",
+            **fields,
+        )
+    return meeting
+
+
 def load_lewisham(lewisham):
     people = [Participant.objects.get(email=email_for(name)) for name, _, _ in LEWISHAM_PEOPLE]
     staff = [Participant.objects.get(email=email_for(name)) for name, _ in LEWISHAM_STAFF]
@@ -360,17 +380,7 @@ def load_lewisham(lewisham):
     ]:
         day = today + datetime.timedelta(weeks=weeks)
         day += datetime.timedelta(days=(2 - day.weekday()) % 7)  # a Wednesday
-        meeting = Meeting.objects.filter(partnership=lewisham, title=title).first()
-        if meeting is None:
-            meeting = Meeting.objects.create(
-                partnership=lewisham,
-                title=title,
-                start=_aware(day, 10),
-                end=_aware(day, 12),
-                venue=CIVIC_SUITE,
-                format=Meeting.Format.HYBRID,
-                online_link="https://meet.example.org/lewisham-peoples-partnership",
-            )
+        meeting = _fictional_meeting(lewisham, title, day)
         _items(
             meeting,
             [
@@ -383,6 +393,36 @@ def load_lewisham(lewisham):
                 for i, (item_title, type_name) in enumerate(agenda)
             ],
         )
+
+    # A fictional meeting held a fortnight ago, so members can try claiming for their
+    # time (claims are due within 30 days) and staff see a recent meeting's records.
+    day = today - datetime.timedelta(days=14)
+    day -= datetime.timedelta(days=(day.weekday() - 2) % 7)  # the Wednesday before
+    recent = _fictional_meeting(lewisham, RECENT_TITLE, day, status=Meeting.Status.HELD)
+    _items(
+        recent,
+        [
+            {
+                "title": "What voices do we have at this meeting?",
+                "start_time": datetime.time(10),
+                "duration_minutes": 15,
+            },
+            {
+                "title": "Getting a GP appointment: what members are hearing in their communities",
+                "type": "Consulting",
+                "start_time": datetime.time(10, 15),
+                "duration_minutes": 60,
+                "outcome": "Members' experiences to be summarised for the Primary Care Board.",
+                "feedback_status": AgendaItem.FeedbackStatus.NEED_FEEDBACK,
+            },
+        ],
+    )
+    _attend(
+        recent,
+        people[:9] + staff[:1],
+        Attendance.Status.ATTENDED,
+        mode_for=lambda index: Attendance.Mode.ONLINE if index % 3 == 2 else Attendance.Mode.IN_PERSON,
+    )
 
 
 def load_lancashire(lsc):
@@ -404,6 +444,7 @@ def load_lancashire(lsc):
 
 # --- Taking part (issue 3): registrations, access needs, walk-ins, views, "we did". All fictional.
 
+RECENT_TITLE = f"{LPP} – getting a GP appointment"
 UPCOMING_TITLES = [f"{LPP} – co-producing the reimbursement policy", f"{LPP} – outcomes framework"]
 
 # People's standing access needs (Participant.access_needs), by index into LEWISHAM_PEOPLE.
