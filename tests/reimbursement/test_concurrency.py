@@ -29,6 +29,24 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _database_put_back(django_db_setup, django_db_blocker):
+    """These tests commit, and pytest-django flushes after each: put back what was there before.
+
+    Without this, tests that run later in the same process find the rows that migrations seed
+    (the engagement ladder, the role groups) gone. As Django's serialized rollback does.
+    """
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        before = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False)
+        connection.creation.deserialize_db_from_string(before)
+
+
 SLOW = 0.3  # seconds spent inside the lock, long enough for the other thread to arrive
 
 
