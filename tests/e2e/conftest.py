@@ -66,6 +66,7 @@ def demo_ids():
 
     from meetings.models import AgendaItem, Meeting
     from priorities.models import Action, Priority
+    from reimbursement.models import Claim
 
     lewisham = Meeting.objects.filter(partnership__slug="lewisham")
     agenda = lewisham.get(start__date=datetime.date(2024, 4, 23))
@@ -78,6 +79,11 @@ def demo_ids():
         "agenda_item": AgendaItem.objects.filter(meeting=agenda).order_by("order")[0].pk,
         "priority": Priority.objects.order_by("pk")[0].pk,
         "action": Action.objects.order_by("pk")[0].pk,
+        # The member's claim for the 7 February 2024 meeting (submitted, with a mileage line).
+        "claim": Claim.objects.get(
+            claimant__user__username="member",
+            attendance__meeting=lewisham.get(start__date=datetime.date(2024, 2, 7)),
+        ).pk,
     }
 
 

@@ -22,6 +22,7 @@ PAGES = [
     ("anonymous", "/accounts/login/"),
     ("anonymous", "/accounts/password_reset/"),
     ("anonymous", "/accounts/password_reset/done/"),
+    ("anonymous", "/claims/policy/"),
     # Members
     ("member", "/"),
     ("member", "/meetings/{agenda}/"),
@@ -29,6 +30,9 @@ PAGES = [
     ("member", "/meetings/items/{upcoming_item}/views/"),
     ("member", "/my/views/"),
     ("member", "/priorities/{priority}/"),
+    ("member", "/claims/"),
+    ("member", "/claims/new/"),
+    ("member", "/claims/{claim}/"),
     # Staff
     ("staff", "/meetings/{agenda}/attendance/"),
     ("staff", "/meetings/{agenda}/attendance/import/"),
@@ -37,8 +41,12 @@ PAGES = [
     ("staff", "/reports/"),
     ("staff", "/reports/year-review/lewisham/2023/"),
     ("staff", "/priorities/actions/{action}/notes/new/"),
-    # Finance
+    # Finance, and the chair as the other approver
     ("finance", "/reports/"),
+    ("finance", "/finance/claims/"),
+    ("finance", "/finance/payment-run/"),
+    ("finance", "/finance/year-summary/"),
+    ("chair", "/finance/claims/"),
 ]
 
 
