@@ -44,7 +44,9 @@ def test_a_new_agenda_item_shows_on_the_cached_list_and_agenda(client, agenda, h
 
 
 def test_signed_in_members_never_get_the_visitors_page(client, agenda, held_meeting, member):
-    Paper.objects.create(meeting=held_meeting, title="For members only", url="https://example.org/p", visibility="members")
+    Paper.objects.create(
+        meeting=held_meeting, title="For members only", url="https://example.org/p", visibility="members"
+    )
     assert b"For members only" not in client.get(agenda).content  # cached for visitors
     client.force_login(member)
     assert b"For members only" in client.get(agenda).content
