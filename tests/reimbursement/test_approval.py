@@ -265,6 +265,7 @@ def test_mark_run_paid_marks_exactly_the_exported_claims_once(client, finance, c
         ({"reference": "R", "paid_on": "yesterday"}, "paid_on"),
         ({"reference": "R", "paid_on": "2099-01-01"}, "paid_on"),
         ({"reference": "R" * 101, "paid_on": "2026-11-20"}, "reference"),
+        ({"reference": "R", "paid_on": "2026-02-31"}, "paid_on"),
     ],
 )
 def test_bad_payment_run_input_is_shown_beside_the_field_and_pays_nothing(client, finance, payment_run, data, field):

@@ -184,6 +184,9 @@ def test_member_saves_time_and_expenses_and_the_total_is_worked_out(client, memb
         ({"category": "parking", "amount": "-3"}, "amount"),
         ({"category": "mileage", "miles": "5000"}, "miles"),
         ({"category": "lottery", "amount": "3"}, "category"),
+        ({"category": "parking", "amount": "three pounds"}, "amount"),
+        ({"category": "parking", "amount": "3", "description": "x" * 201}, "description"),
+        ({"category": "mileage", "miles": "-4"}, "miles"),
     ],
 )
 def test_bad_expense_lines_get_a_message_beside_the_field_and_change_nothing(
@@ -372,3 +375,14 @@ def test_policy_page_explains_rates_benefits_and_receipts(client, policy):
     assert "Expenses paid back against receipts (travel, parking, care) are not income" in text
     assert "https://advice.example.org/benefits" in text
     assert "Claim within 30 days of the meeting" in text and "except mileage" in text
+
+
+def test_html_in_an_expense_description_is_shown_escaped(client, member, policy, recent_meeting):
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    script = "<script>alert('x')</script>"
+    edit_post(client, claim, lines=[{"category": "mileage", "miles": "4", "description": script}])
+    assert ClaimLine.objects.get(claim=claim).description == script
+    page = client.get(reverse("claim_detail", args=[claim.pk])).content.decode()
+    assert script not in page
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
