@@ -44,7 +44,7 @@ class MeetingQuerySet(models.QuerySet):
         Each count is its own subquery: counting both over two joins would multiply
         the rows (items × attendances) for every meeting before counting them.
         """
-        attendances = Attendance.objects.filter(COUNTED_ATTENDANCE, meeting=OuterRef("pk"))
+        attendances = Attendance.objects.counted().filter(meeting=OuterRef("pk"))
         items = AgendaItem.objects.filter(meeting=OuterRef("pk"), is_business=True)
         return self.select_related("partnership").annotate(
             attendee_count=_count(attendances),

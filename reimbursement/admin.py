@@ -6,9 +6,10 @@ their lines, receipts and history, and never edits them.
 """
 
 from django.contrib import admin
-from django.db import models
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+
+from engagement.admin import HTTPS_URLS
 
 from .models import Claim, ClaimLine, PaymentPolicy, Receipt
 
@@ -30,7 +31,7 @@ class PaymentPolicyAdmin(admin.ModelAdmin):
     list_select_related = ["partnership"]
     search_fields = ["name", "budget_code", "partnership__name"]
     date_hierarchy = "effective_from"
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URLS
     fieldsets = [
         (None, {"fields": ["partnership", "name", "effective_from"]}),
         (

@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 
 from meetings.renderers import neutralise
 
-from .models import Claim
+from .models import Claim, person_name
 from .reports import PAYMENT_RUN_HEADERS
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -137,7 +137,7 @@ def year_summary_xlsx(summary):
                 claim.time_payment,
                 claim.expenses_total,
                 claim.total,
-                (claim.decided_by.get_full_name() or claim.decided_by.get_username()) if claim.decided_by else "",
+                person_name(claim.decided_by),
                 claim.payment_reference,
                 claim.paid_on,
             ]

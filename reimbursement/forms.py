@@ -63,7 +63,6 @@ class ClaimForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         claim = self.instance
         self.submitting = submitting
-        meeting = claim.attendance.meeting
         self.fields["meeting_hours"].help_text = (
             f"The meeting was planned to last {_hours(claim.attendance.meeting)}. Use quarter hours: 1.5 is "
             "an hour and a half."
@@ -79,7 +78,6 @@ class ClaimForm(forms.ModelForm):
         self.fields[
             "payment_declined"
         ].help_text = "For example if payments could affect your benefits. You can still claim your expenses."
-        self.meeting = meeting
 
     def clean(self):
         data = super().clean()

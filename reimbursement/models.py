@@ -29,6 +29,13 @@ ZERO = Decimal("0.00")
 PENNY = Decimal("0.01")
 
 
+def person_name(user):
+    """How a user is named on claims and finance files: full name, else username; '' for nobody."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
 def money(value):
     """``value`` in pounds and pence, rounded half-up (2.345 -> 2.35): how each line is rounded."""
     return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
@@ -441,6 +448,10 @@ class Claim(RateCard):
     def deadline(self):
         return self.policy.deadline_for(self.meeting)
 
+    def past_deadline(self, today=None):
+        """A draft whose deadline has gone by; a rejected claim was in on time, so it never is."""
+        return self.status == self.Status.DRAFT and (today or timezone.localdate()) > self.deadline
+
     @property
     def paid_preparation(self):
         return self.paid_preparation_hours(self.preparation_hours)
@@ -489,9 +500,7 @@ class StatusChange:
 
     @property
     def by_name(self):
-        if self.by is None:
-            return "the portal"
-        return self.by.get_full_name() or self.by.get_username()
+        return person_name(self.by) if self.by is not None else "the portal"
 
 
 def _status_words(record):

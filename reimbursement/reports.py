@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from meetings.models import Meeting
+from meetings.reports import year_window
 
-from .models import ZERO, Claim, ExpenseCategory
+from .models import ZERO, Claim, ExpenseCategory, person_name
 
 # --- The payment run --------------------------------------------------------------------------
 
@@ -65,7 +66,7 @@ def payment_run_rows(claims):
                 *[by_category[category] for category in ExpenseCategory.values],
                 claim.expenses_total,
                 claim.total,
-                (approver.get_full_name() or approver.get_username()) if approver else "",
+                person_name(approver),
                 timezone.localdate(claim.decided_at) if claim.decided_at else "",
             ]
         )
@@ -135,25 +136,20 @@ class ClaimYearSummary:
         return f"claims-{self.partnership.slug}-{self.year}-{str(self.year + 1)[-2:]}.{extension}"
 
 
-def _aware_midnight(day):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def year_summary(partnership, year):
     """The year summary in two queries: the year's claims, and its meetings."""
-    start, end = partnership.financial_year_bounds(year)
-    period = (_aware_midnight(start), _aware_midnight(end + datetime.timedelta(days=1)))
+    start, end, opens, closes = year_window(partnership, year)
     claims = list(
         Claim.objects.filter(
             attendance__meeting__partnership=partnership,
-            attendance__meeting__start__gte=period[0],
-            attendance__meeting__start__lt=period[1],
+            attendance__meeting__start__gte=opens,
+            attendance__meeting__start__lt=closes,
         )
         .select_related("claimant", "attendance__meeting", "decided_by")
         .order_by("attendance__meeting__start", "pk")
     )
     meetings = list(
-        Meeting.objects.filter(partnership=partnership, start__gte=period[0], start__lt=period[1])
+        Meeting.objects.filter(partnership=partnership, start__gte=opens, start__lt=closes)
         .exclude(status=Meeting.Status.CANCELLED)
         .order_by("start")
     )

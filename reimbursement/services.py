@@ -91,13 +91,8 @@ class ClaimOption:
 def claimable_attendances(participant):
     """Attendances a claim could be made for: recorded as attended, not as staff, not claimed yet."""
     return (
-        Attendance.objects.filter(
-            participant=participant,
-            status=Attendance.Status.ATTENDED,
-            counts_as_staff=False,
-            participant__is_system_staff=False,
-            claims__isnull=True,
-        )
+        Attendance.objects.counted()
+        .filter(participant=participant, claims__isnull=True)
         .exclude(meeting__status=Meeting.Status.CANCELLED)
         .select_related("meeting__partnership")
         .order_by("-meeting__start")
@@ -215,7 +210,7 @@ def _own(claim, by):
         raise ClaimRefused("You can only change your own claims.")
 
 
-def _not_editable(claim):
+def not_editable_message(claim):
     return f"This claim is {claim.get_status_display().lower()}, so it can no longer be changed."
 
 
@@ -283,7 +278,7 @@ def _update_claim(claim_id, by, meeting_hours, preparation_hours, payment_declin
         claim = _locked(claim_id)
         _own(claim, by)
         if not claim.is_editable:
-            raise ClaimRefused(_not_editable(claim))
+            raise ClaimRefused(not_editable_message(claim))
         # Until it is submitted a claim follows its policy (an administrator may
         # have corrected a rate); from submission its copy of the rates is fixed.
         claim.policy.copy_rates_to(claim)
@@ -332,11 +327,10 @@ def submit_claim(claim_id, *, by, declared, now=None):
         if claim.status == Claim.Status.SUBMITTED:
             return False
         if not claim.is_editable:
-            raise ClaimRefused(_not_editable(claim))
+            raise ClaimRefused(not_editable_message(claim))
         problems = []
-        meeting = claim.attendance.meeting
-        if claim.status == Claim.Status.DRAFT and timezone.localdate(now) > claim.policy.deadline_for(meeting):
-            problems.append(deadline_message(meeting, claim.policy))
+        if claim.past_deadline(timezone.localdate(now)):
+            problems.append(deadline_message(claim.attendance.meeting, claim.policy))
         if not claim.attendance_verified:
             problems.append("The attendance record no longer says you came to this meeting. Please ask staff.")
         if not declared:

@@ -125,7 +125,7 @@ def claim_detail(request, pk):
         "can_decide": can_decide,
         "own_claim_in_queue": is_approver and is_owner and claim.status == Claim.Status.SUBMITTED,
         "problems": services.approval_problems(claim) if can_decide else [],
-        "deadline_passed": claim.status == Claim.Status.DRAFT and timezone.localdate() > claim.deadline,
+        "deadline_passed": claim.past_deadline(),
     }
     if can_decide:
         context["reject_form"] = RejectForm()
@@ -137,7 +137,7 @@ def claim_edit(request, pk):
     """Change a draft or a rejected claim: time, expenses and receipts; save it or submit it."""
     claim = get_object_or_404(Claim.objects.owned_by(request.user).for_detail(), pk=pk)
     if not claim.is_editable:
-        messages.error(request, f"This claim is {claim.get_status_display().lower()}, so it can no longer be changed.")
+        messages.error(request, services.not_editable_message(claim))
         return redirect(claim)
     submitting = request.method == "POST" and request.POST.get("action") == "submit"
     if request.method == "POST":
@@ -185,7 +185,7 @@ def claim_edit(request, pk):
             "claim": claim,
             "form": form,
             "formset": formset,
-            "deadline_passed": claim.status == Claim.Status.DRAFT and timezone.localdate() > claim.deadline,
+            "deadline_passed": claim.past_deadline(),
         },
     )
 

@@ -20,12 +20,9 @@ from meetings.participation import participant_for_user
 from .. import exports, reports, services
 from ..forms import PaymentRunForm, RejectForm, YearSummaryForm
 from ..models import ZERO, Claim
+from ..templatetags.claims import money as pounds
 
 QUEUE_PER_PAGE = 25
-
-
-def _money(value):
-    return f"£{value or ZERO:,.2f}"
 
 
 @role_required(FINANCE, CHAIR)
@@ -62,7 +59,7 @@ def claim_approve(request, pk):
         return redirect(claim)
     claim.refresh_from_db()
     if approved:
-        messages.success(request, f"Claim {claim.pk} approved: {_money(claim.total)} for {claim.claimant.name}.")
+        messages.success(request, f"Claim {claim.pk} approved: {pounds(claim.total)} for {claim.claimant.name}.")
     else:
         messages.info(request, f"Claim {claim.pk} had already been approved; nothing changed.")
     return redirect("finance_queue")
