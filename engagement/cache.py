@@ -43,8 +43,9 @@ def content_version():
 def content_changed(sender=None, **kwargs):
     """Pages kept so far are no longer served: now, and again once the change is committed.
 
-    Once now, for the request that made the change; once after the commit, so a page
-    rendered by another request between the two from the old data is dropped too.
+    Once now, for the request that made the change; inside a transaction, once more after
+    the commit, so a page rendered by another request in between from the old data is
+    dropped too. (Outside one the change is already committed: once is enough.)
     """
     if sender is not None and sender._meta.app_label not in CONTENT_APPS:
         return
@@ -53,7 +54,8 @@ def content_changed(sender=None, **kwargs):
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
     bump()
-    transaction.on_commit(bump)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
 
 
 def connect_signals():
