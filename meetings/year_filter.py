@@ -140,7 +140,9 @@ class FinancialYearFilter(django_filters.ChoiceFilter):
     def _query_with(self, year):
         """This page's query string with the financial year ``year`` instead, from its first page."""
         query = QueryDict(mutable=True)
-        for key, values in self.parent.data.lists():
+        data = self.parent.data
+        pairs = data.lists() if hasattr(data, "lists") else ((key, [value]) for key, value in data.items())
+        for key, values in pairs:
             if key not in (self.field_name, "page"):
                 query.setlist(key, values)
         query[self.field_name] = financial_year_value(year)

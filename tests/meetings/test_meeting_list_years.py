@@ -96,3 +96,14 @@ def test_meeting_list_query_count_does_not_grow_with_meetings(
     for query in ({}, {"year": "2023-24"}, {"year": "2023", "partnership": "lewisham"}):
         with django_assert_max_num_queries(6):
             assert client.get(reverse("meeting_list"), query).status_code == 200
+
+
+def test_the_filter_set_also_takes_a_plain_dict(partnership):
+    from meetings.filters import MeetingFilter
+    from meetings.models import Meeting
+
+    spring = make_meeting(partnership, start=aware(2024, 2, 7))
+    meeting_filter = MeetingFilter({"year": "2024", "format": ""}, queryset=Meeting.objects.all())
+    assert meeting_filter.is_valid() and list(meeting_filter.qs) == [spring]
+    link = meeting_filter.filters["year"].calendar_year_link()
+    assert link.year == 2024 and link.instead == (("format=&year=2023-24", "2023/24"),)
