@@ -35,14 +35,15 @@ def _form_errors(form, prefix, skip, non_field):
 
 
 @register.inclusion_tag("includes/error_summary.html")
-def error_summary(*parts, item="", note="", non_field=True):
+def error_summary(*parts, item="", note="", show_note=True, non_field=True):
     """Every problem on the page, in page order, for ``includes/error_summary.html``.
 
     ``parts`` are forms, formsets and single bound fields, in the order the page shows them;
     a field given on its own is listed there, not with its form (a declaration at the end of
     the page, say). A formset's forms are named "``item`` 1: …" so that two "Give the amount"
     say which. ``non_field=False`` leaves out errors of a whole form where the page already shows
-    them at the top of the form (``{{ form|crispy }}`` does).
+    them at the top of the form (``{{ form|crispy }}`` does). ``note`` is a line under the list,
+    shown when ``show_note`` is true (e.g. ``show_note=request.FILES``: files must be chosen again).
     """
     skip = {(id(part.form), part.name) for part in parts if isinstance(part, BoundField)}
     errors = []
@@ -56,4 +57,4 @@ def error_summary(*parts, item="", note="", non_field=True):
                 errors += _form_errors(form, f"{item} {number}: " if item else "", skip, non_field)
         elif part is not None and hasattr(part, "errors"):
             errors += _form_errors(part, "", skip, non_field)
-    return {"errors": errors, "note": note}
+    return {"errors": errors, "note": note if show_note else ""}

@@ -58,6 +58,17 @@ def test_each_problem_is_shown_once_beside_its_field_and_linked_from_the_summary
     # Once beside the field and once in the summary: no third copy in a message or an alert.
     assert html.count(taxi) == 2
     assert not messages_of(response)
+    assert "Files you chose need choosing again." not in html  # none were chosen
+
+
+def test_the_summary_says_files_must_be_chosen_again_when_one_was(client, member, policy, recent_meeting):
+    from .conftest import png_upload
+
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    line = {"category": "parking", "amount": "3", "receipt": png_upload()}
+    html = page_text(edit_post(client, claim, action="submit", lines=[line]))
+    assert error_summary(html) == [("#id_declaration", "Tick this box to confirm the declaration before you submit.")]
     assert "Files you chose need choosing again." in html
 
 
