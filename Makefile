@@ -20,11 +20,15 @@ migrate: install
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo
 
-## make run: the portal on http://127.0.0.1:8000 with SQLite and the demo data.
+## make run: the portal on http://127.0.0.1:8000 (PORT=8001 make run for another port) with SQLite and the demo data.
+## check_pdf says which system libraries to install when PDFs cannot be made; the server starts anyway,
+## since every page but the PDFs works without them.
+PORT ?= 8000
 run: install
 	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py load_demo
-	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py load_demo --port $(PORT)
+	@$(BIN)/python manage.py check_pdf || echo "The portal starts anyway: every page but the PDFs works."
+	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite; on PostgreSQL when DATABASE_URL is set.
 ## One worker per core (pytest-xdist), each with its own test database; a module's tests stay on one

@@ -14,6 +14,8 @@ urlpatterns = [
     path("p/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    # Before Django's own account URLs: the same sign-in view, with a "Signed in as …" message.
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("meetings.urls")),

@@ -1,5 +1,7 @@
 """The home page, a partnership's page, the health check and static pages."""
 
+from django.contrib import messages
+from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import JsonResponse
@@ -59,6 +61,16 @@ def healthz(request):
     except Exception:  # any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class SignInView(LoginView):
+    """Django's sign-in page (``next`` and its safety check included), saying once whom it signed in."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        messages.success(self.request, f"Signed in as {user.get_full_name() or user.username}.")
+        return response
 
 
 def accessibility(request):

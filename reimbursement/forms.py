@@ -8,6 +8,7 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
@@ -95,7 +96,29 @@ def _hours(meeting):
     return text or "no time"
 
 
-class ClaimLineForm(forms.ModelForm):
+class OneMessagePerField:
+    """A field shows one problem at a time: the first, which ``clean()`` words for people.
+
+    Without this, the model's own check (``ClaimLine.clean``, there for every other way in)
+    said again, in other words, what the form had already said beside the field.
+    """
+
+    def add_error(self, field, error):
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            fresh = {
+                name: errors
+                for name, errors in error.error_dict.items()
+                if name == NON_FIELD_ERRORS or name not in self.errors
+            }
+            if not fresh:
+                return
+            error = ValidationError(fresh)
+        elif field is not None and field in self.errors:
+            return
+        super().add_error(field, error)
+
+
+class ClaimLineForm(OneMessagePerField, forms.ModelForm):
     """One expense. Mileage is worked out from the miles; other amounts are what was paid."""
 
     receipt = forms.FileField(

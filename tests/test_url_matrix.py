@@ -53,6 +53,7 @@ EXPECTED = {
     "partnership_detail":        ({"slug": "@slug"},                         everyone(OK)),
     "healthz":                   ({},                                        everyone(OK)),
     "accessibility":             ({},                                        everyone(OK)),
+    "login":                     ({},                                        everyone(OK)),
     "meeting_list":              ({},                                        everyone(OK)),
     "meeting_calendar":          ({},                                        everyone(OK)),
     "meeting_detail":            ({"pk": "@meeting"},                        everyone(OK)),

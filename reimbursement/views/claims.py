@@ -174,7 +174,7 @@ def claim_edit(request, pk):
                 "Your claim has been submitted. Finance will check it; you will see here when it is approved and paid.",
             )
             return redirect(claim)
-        messages.error(request, "Please correct the problems shown below. Files you chose need choosing again.")
+        # No message here: the page's error summary lists each problem once, linked to its field.
     else:
         form = ClaimForm(instance=claim)
         formset = claim_line_formset(claim)
