@@ -105,8 +105,8 @@ TARGET_MS = 300.0
 NOISE_MS = 5.0
 COUNTED = [Partnership, Participant, User, Meeting, AgendaItem, Attendance, Feedback, Response, Claim, ClaimLine]
 
-# The group that gives each role of the URL matrix today (engagement/roles.py).
-ROLE_GROUPS = {"member": MEMBER, "other_member": MEMBER, "staff": STAFF, "chair": CHAIR, "finance": FINANCE}
+# The group that gives each role the benchmark signs in as today (engagement/roles.py).
+ROLE_GROUPS = {"member": MEMBER, "staff": STAFF, "finance": FINANCE, "chair": CHAIR}
 
 
 def users_for_roles():
@@ -116,11 +116,13 @@ def users_for_roles():
     matrix's demo users is put in its role's group (load_demo has done so already). When roles belong
     to partnerships (issue 13: ``Membership(user, partnership, role)``), give each user here the
     membership of the partnership the matrix's world belongs to (Lewisham); nothing else changes.
+    (Lewisham's chair will then see Lewisham's rows in the back office, where a superuser sees the
+    whole region's: ADMIN_ROLE_ORDER says which of the two the admin lists are timed as.)
     """
     users = {"anonymous": None}
-    for role, username in DEMO_USERS.items():
-        user = User.objects.get(username=username)
-        user.groups.add(Group.objects.get(name=ROLE_GROUPS[role]))
+    for role, group in ROLE_GROUPS.items():
+        user = User.objects.get(username=DEMO_USERS[role])
+        user.groups.add(Group.objects.get(name=group))
         users[role] = user
     users["superuser"], _ = User.objects.get_or_create(
         username="bench-superuser", defaults={"is_staff": True, "is_superuser": True}
