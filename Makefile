@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-load install migrate demo clean
+.PHONY: run test lint format bench bench-load bench-scale install migrate demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench: install
 
 bench-load: install
 	bash bench/load.sh
+
+## make bench-scale: every page at demo size and at a region's size, on PostgreSQL (its own database,
+## portal_bench_scale on 127.0.0.1:5432: BENCH_SCALE_SERVER and BENCH_SCALE_DB change them).
+bench-scale: install
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
