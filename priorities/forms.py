@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from engagement.validators import validate_typed_date
+
 from .models import EARLIEST_DUE_DATE, Action
 
 STATUS_NOTE_REQUIRED = "Say why the status is changing."
@@ -25,6 +27,7 @@ class ProgressNoteForm(forms.Form):
         label="Date of this note",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_typed_date],
         help_text="Leave empty for today.",
     )
 

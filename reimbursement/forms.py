@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from engagement.files import clean_upload
 from engagement.models import Partnership
+from engagement.validators import validate_typed_date
 
 from .models import Claim, ClaimLine, ExpenseCategory
 from .services import LineChange
@@ -260,8 +261,12 @@ class PaymentRunForm(forms.Form):
     reference = forms.CharField(
         label="Payment reference", max_length=100, help_text="The batch or run reference in the finance system."
     )
-    paid_on = forms.DateField(label="Date paid", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    approved_before = forms.DateTimeField(widget=forms.HiddenInput)
+    paid_on = forms.DateField(
+        label="Date paid",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_typed_date],
+    )
+    approved_before = forms.DateTimeField(widget=forms.HiddenInput, validators=[validate_typed_date])
 
     def clean_paid_on(self):
         paid_on = self.cleaned_data["paid_on"]
