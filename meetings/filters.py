@@ -4,6 +4,7 @@ import django_filters
 from django.db.models.functions import ExtractYear
 
 from engagement.models import EngagementType, Partnership
+from engagement.query_string import QueryForm
 
 from .models import Meeting
 
@@ -36,6 +37,7 @@ class MeetingFilter(django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = ["partnership", "year", "format", "engagement_type"]
+        form = QueryForm  # unknown values are named beside their field; the list is then empty
 
     def filter_year(self, queryset, name, value):
         return queryset.filter(start__year=int(value))

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from engagement.files import clean_upload
 from engagement.models import Partnership
-from engagement.validators import validate_typed_date
+from engagement.query_string import QueryForm
+from engagement.validators import FiniteDecimalField, validate_typed_date
 
 from .models import Claim, ClaimLine, ExpenseCategory
 from .services import LineChange
@@ -109,6 +110,7 @@ class ClaimLineForm(forms.ModelForm):
     class Meta:
         model = ClaimLine
         fields = ["category", "description", "amount", "miles", "passengers", "taxi_reason"]
+        field_classes = {"amount": FiniteDecimalField, "miles": FiniteDecimalField}
         labels = {"amount": "Amount (£)", "miles": "Miles", "taxi_reason": "Why a taxi?"}
         widgets = {
             "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
@@ -284,7 +286,7 @@ class PaymentRunForm(forms.Form):
         return cut_off
 
 
-class YearSummaryForm(forms.Form):
+class YearSummaryForm(QueryForm):
     partnership = forms.ModelChoiceField(
         queryset=Partnership.objects.order_by("name"), to_field_name="slug", empty_label=None
     )
