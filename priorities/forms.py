@@ -34,6 +34,10 @@ class ProgressNoteForm(forms.Form):
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        if self.is_bound and self.data.get(self.add_prefix("new_status")) == action.status:
+            # Sent again once it took effect (a double click, a refresh): the action already has that status.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("new_status")] = ""
         self.fields["new_status"].choices = [("", f"Keep as “{action.get_status_display()}”")] + [
             (value, label) for value, label in Action.Status.choices if value != action.status
         ]

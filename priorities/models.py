@@ -450,7 +450,8 @@ class Action(models.Model):
         The only way an action's status changes. A change always needs a note
         saying why (so a blocked action always says what blocks it). Runs in
         a transaction with the row locked; asking for the status the action
-        already has just records the note.
+        already has just records the note. The same note sent again (a double
+        click, a refresh) is kept once: the note already kept is returned.
         """
         note = (note or "").strip()
         new_status = new_status or None
@@ -463,13 +464,21 @@ class Action(models.Model):
                 raise ValidationError({"note": "Say why the status is changing."})
             if not note:
                 raise ValidationError({"note": "Write a note."})
+            author = user if user is not None and user.is_authenticated else None
+            repeat = (
+                ActionUpdate.objects.filter(action=locked, note=note, date=date or timezone.localdate(), author=author)
+                .order_by("pk")
+                .first()
+            )
+            if repeat is not None and not changing:
+                return repeat
             update = ActionUpdate.objects.create(
                 action=locked,
                 date=date or timezone.localdate(),
                 note=note,
                 status_from=locked.status if changing else "",
                 status_to=new_status if changing else "",
-                author=user if user is not None and user.is_authenticated else None,
+                author=author,
             )
             if changing:
                 locked.status = new_status
