@@ -5,6 +5,7 @@ developer's laptop (SQLite, DEBUG on, console email); production sets
 ``DEBUG=0``, ``SECRET_KEY``, ``DATABASE_URL`` and ``ALLOWED_HOSTS``.
 """
 
+import logging
 import os
 from pathlib import Path
 
@@ -268,12 +269,28 @@ FINANCIAL_RECORD_RETENTION_YEARS = envint("FINANCIAL_RECORD_RETENTION_YEARS", 6)
 # Anonymous visitors' pages are served from the cache for up to this long (engagement/cache.py); 0 never.
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 60)
 
+
+class QuietForbidden(logging.Filter):
+    """A 403 is someone opening a page that is not for them, not a fault: one line, without a traceback.
+
+    Django logs "Forbidden (Permission denied)" with the exception's traceback attached.
+    """
+
+    def filter(self, record):
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_forbidden": {"()": QuietForbidden}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["quiet_forbidden"]},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
