@@ -3,6 +3,7 @@
 import django_filters
 
 from engagement.models import EngagementType, Partnership
+from engagement.query_string import QueryForm
 
 from .models import Meeting
 from .year_filter import FinancialYearFilter
@@ -26,6 +27,7 @@ class MeetingFilter(django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = ["partnership", "year", "format", "engagement_type"]
+        form = QueryForm  # unknown values are named beside their field; the list is then empty
 
     def filter_engagement_type(self, queryset, name, value):
         return queryset.filter(agenda_items__engagement_type=value).distinct()

@@ -9,6 +9,10 @@ admin.site.site_header = "Partnership Portal – back office"
 admin.site.site_title = "Partnership Portal back office"
 admin.site.index_title = "Run the partnership"
 
+# "Not found" and "not allowed" in the site's frame, with a way on (with DEBUG on, Django shows its own 404).
+handler404 = "partnership_portal.views.page_not_found"
+handler403 = "partnership_portal.views.permission_denied"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("p/<slug:slug>/", views.partnership_detail, name="partnership_detail"),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagement.models import Organisation, Participant, Partnership, Theme
+from engagement.validators import validate_typed_date
 from meetings.models import AgendaItem, Meeting
 
 # No action of a partnership is due before this day (the portal's records start
@@ -337,7 +338,7 @@ class Action(models.Model):
         related_name="actions",
         verbose_name="owner (person)",
     )
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[validate_typed_date])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     order = models.PositiveSmallIntegerField(default=0)
     agenda_items = models.ManyToManyField(
@@ -449,7 +450,8 @@ class Action(models.Model):
         The only way an action's status changes. A change always needs a note
         saying why (so a blocked action always says what blocks it). Runs in
         a transaction with the row locked; asking for the status the action
-        already has just records the note.
+        already has just records the note. The same note sent again (a double
+        click, a refresh) is kept once: the note already kept is returned.
         """
         note = (note or "").strip()
         new_status = new_status or None
@@ -462,13 +464,21 @@ class Action(models.Model):
                 raise ValidationError({"note": "Say why the status is changing."})
             if not note:
                 raise ValidationError({"note": "Write a note."})
+            author = user if user is not None and user.is_authenticated else None
+            repeat = (
+                ActionUpdate.objects.filter(action=locked, note=note, date=date or timezone.localdate(), author=author)
+                .order_by("pk")
+                .first()
+            )
+            if repeat is not None and not changing:
+                return repeat
             update = ActionUpdate.objects.create(
                 action=locked,
                 date=date or timezone.localdate(),
                 note=note,
                 status_from=locked.status if changing else "",
                 status_to=new_status if changing else "",
-                author=user if user is not None and user.is_authenticated else None,
+                author=author,
             )
             if changing:
                 locked.status = new_status
@@ -487,7 +497,7 @@ class ActionUpdate(models.Model):
     """A dated progress note on an action, with the status change it made, if any."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    date = models.DateField(default=timezone.localdate)
+    date = models.DateField(default=timezone.localdate, validators=[validate_typed_date])
     note = models.TextField()
     status_from = models.CharField(max_length=20, choices=Action.Status.choices, blank=True)
     status_to = models.CharField(max_length=20, choices=Action.Status.choices, blank=True)

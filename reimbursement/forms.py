@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from engagement.files import clean_upload
 from engagement.models import Partnership
+from engagement.query_string import QueryForm
+from engagement.validators import FiniteDecimalField, validate_typed_date
 
 from .models import Claim, ClaimLine, ExpenseCategory
 from .services import LineChange
@@ -131,6 +133,7 @@ class ClaimLineForm(OneMessagePerField, forms.ModelForm):
     class Meta:
         model = ClaimLine
         fields = ["category", "description", "amount", "miles", "passengers", "taxi_reason"]
+        field_classes = {"amount": FiniteDecimalField, "miles": FiniteDecimalField}
         labels = {"amount": "Amount (£)", "miles": "Miles", "taxi_reason": "Why a taxi?"}
         widgets = {
             "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
@@ -283,8 +286,12 @@ class PaymentRunForm(forms.Form):
     reference = forms.CharField(
         label="Payment reference", max_length=100, help_text="The batch or run reference in the finance system."
     )
-    paid_on = forms.DateField(label="Date paid", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    approved_before = forms.DateTimeField(widget=forms.HiddenInput)
+    paid_on = forms.DateField(
+        label="Date paid",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_typed_date],
+    )
+    approved_before = forms.DateTimeField(widget=forms.HiddenInput, validators=[validate_typed_date])
 
     def clean_paid_on(self):
         paid_on = self.cleaned_data["paid_on"]
@@ -302,7 +309,7 @@ class PaymentRunForm(forms.Form):
         return cut_off
 
 
-class YearSummaryForm(forms.Form):
+class YearSummaryForm(QueryForm):
     partnership = forms.ModelChoiceField(
         queryset=Partnership.objects.order_by("name"), to_field_name="slug", empty_label=None
     )

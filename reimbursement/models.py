@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from engagement.files import RandomName
 from engagement.models import Participant, Partnership
 from engagement.roles import CHAIR, FINANCE, has_role
+from engagement.validators import validate_typed_date
 from meetings.models import Attendance
 
 ZERO = Decimal("0.00")
@@ -211,7 +212,9 @@ class PaymentPolicy(RateCard):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="payment_policies")
     name = models.CharField(max_length=200, help_text="e.g. Involvement payments 2024/25")
-    effective_from = models.DateField(help_text="Applies to meetings on or after this date, until a newer policy.")
+    effective_from = models.DateField(
+        validators=[validate_typed_date], help_text="Applies to meetings on or after this date, until a newer policy."
+    )
     allows_public_transport = models.BooleanField("public transport", default=True)
     allows_mileage = models.BooleanField("mileage", default=True)
     allows_taxi = models.BooleanField("taxi (with a reason)", default=True)
@@ -584,7 +587,7 @@ class Receipt(models.Model):
     line = models.OneToOneField(ClaimLine, on_delete=models.CASCADE, related_name="receipt")
     file = models.FileField(upload_to=RandomName("receipts"))
     size = models.PositiveIntegerField(default=0)
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(default=timezone.now, validators=[validate_typed_date])
 
     objects = ReceiptQuerySet.as_manager()
 

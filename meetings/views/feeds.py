@@ -13,7 +13,7 @@ import icalendar
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,8 +21,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
 from engagement.cache import public_page
-from engagement.models import Partnership
 
+from ..forms import PartnershipFilterForm
 from ..models import AgendaItem, Meeting
 from .public import can_see_member_papers
 
@@ -200,8 +200,11 @@ def calendar_meetings(partnership=None):
 @public_page
 def meeting_calendar(request):
     """All meetings (or one partnership's, ``?partnership=<slug>``) as an iCalendar feed."""
-    slug = request.GET.get("partnership", "").strip()
-    partnership = get_object_or_404(Partnership, slug=slug) if slug else None
+    form = PartnershipFilterForm(request.GET)
+    if not form.is_valid():
+        # A calendar app subscribed to a mistyped address hears "not found", not an empty calendar.
+        raise Http404(" ".join(form.problems))
+    partnership = form.cleaned_data["partnership"]
     calendar = build_calendar(calendar_meetings(partnership), partnership, request.build_absolute_uri)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     filename = f"{partnership.slug}-meetings.ics" if partnership else "meetings.ics"
