@@ -73,7 +73,7 @@ def test_the_unknown_value_is_shown_escaped_and_legible(client, lists, name, key
 @pytest.mark.parametrize(
     ("name", "query", "message"),
     [
-        ("meeting_list", {"year": "1800"}, "“1800” is not one of the choices for year."),
+        ("meeting_list", {"year": "1800"}, "“1800” is not one of the choices for financial year."),
         ("meeting_list", {"format": "zoom"}, "“zoom” is not one of the choices for format."),
         ("meeting_list", {"engagement_type": "²"}, "No engagement type called “²”."),
         ("priority_list", {"status": "finished"}, "“finished” is not one of the choices for action status."),
