@@ -7,9 +7,8 @@ their lines, receipts and history, and never edits them.
 
 from django.contrib import admin
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from engagement.admin import HTTPS_URLS
+from engagement.admin import HTTPS_URLS, ReadOnlyHistoryAdmin
 
 from .models import Claim, ClaimLine, PaymentPolicy, Receipt
 
@@ -100,7 +99,7 @@ class ReceiptInline(ReadOnlyInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ReadOnlyHistoryAdmin):
     list_display = ["id", "claimant", "meeting_date", "partnership", "status", "total", "submitted_at"]
     list_filter = ["status", "attendance__meeting__partnership", "payment_declined"]
     list_select_related = ["claimant", "attendance__meeting__partnership"]
