@@ -50,9 +50,14 @@ class HoursInput(forms.NumberInput):
 
 
 class ClaimForm(forms.ModelForm):
-    """The time claimed, whether the payment is declined, and the declaration."""
+    """The time claimed, whether the payment is declined, and the declaration.
+
+    ``version`` is the claim's version the page was built from: ``update_claim``
+    refuses the form once the claim has changed since (a second copy of it).
+    """
 
     declaration = forms.BooleanField(label=DECLARATION, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Claim
@@ -63,6 +68,7 @@ class ClaimForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         claim = self.instance
         self.submitting = submitting
+        self.fields["version"].initial = claim.version
         self.fields["meeting_hours"].help_text = (
             f"The meeting was planned to last {_hours(claim.attendance.meeting)}. Use quarter hours: 1.5 is "
             "an hour and a half."
@@ -78,6 +84,14 @@ class ClaimForm(forms.ModelForm):
         self.fields[
             "payment_declined"
         ].help_text = "For example if payments could affect your benefits. You can still claim your expenses."
+
+    def clean_version(self):
+        """The version as a number; None when it is missing or garbled, which update_claim refuses as stale.
+
+        Never an error beside a field: it is hidden, and the member can do nothing about it but reload.
+        """
+        value = self.cleaned_data.get("version") or ""
+        return int(value) if len(value) <= 18 and value.isascii() and value.isdigit() else None
 
     def clean(self):
         data = super().clean()

@@ -383,8 +383,13 @@ class Claim(RateCard):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up by one with every change (services.py); the claim form carries the version it showed.",
+    )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = ClaimQuerySet.as_manager()
 
     class Meta:

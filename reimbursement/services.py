@@ -41,11 +41,16 @@ def _now(now):
     return now or timezone.now()
 
 
+STALE_FORM = "This claim changed since you opened it: check it and try again."
+
+
 def _record(claim, by, now, reason):
-    """Who made this change and when, for the claim's history (django-simple-history)."""
+    """Who made this change and when, for the claim's history (django-simple-history); a new version."""
     claim._history_user = by
     claim._history_date = now
     claim._change_reason = reason
+    # A form built from the claim before this change is now out of date (update_claim refuses it).
+    claim.version += 1
 
 
 # --- Which meetings a person can claim for ---------------------------------------------------
@@ -259,12 +264,30 @@ def _apply_line(claim, change, order, saved_files):
         receipt.save()
 
 
-def update_claim(claim_id, *, by, meeting_hours, preparation_hours, payment_declined, lines=(), now=None):
-    """Save the claimant's changes to a draft or rejected claim and work out its totals again."""
+def update_claim(
+    claim_id: int,
+    *,
+    by,
+    version: int | None,
+    meeting_hours: Decimal,
+    preparation_hours: Decimal,
+    payment_declined: bool,
+    lines: list[LineChange] | tuple = (),
+    now: datetime.datetime | None = None,
+) -> Claim:
+    """Save the claimant's changes to a draft or rejected claim and work out its totals again.
+
+    ``version`` is the claim's version the changes were made from (the form
+    carries it). Any other is refused with ``STALE_FORM`` and changes nothing:
+    the same form sent twice (a double click, a refresh, two tabs) would
+    otherwise add its new lines twice.
+    """
     now = _now(now)
     saved_files = []
     try:
-        return _update_claim(claim_id, by, meeting_hours, preparation_hours, payment_declined, lines, now, saved_files)
+        return _update_claim(
+            claim_id, by, version, meeting_hours, preparation_hours, payment_declined, lines, now, saved_files
+        )
     except BaseException:
         # The rows were rolled back: files saved for them must not stay behind on disk.
         storage = Receipt._meta.get_field("file").storage
@@ -273,12 +296,16 @@ def update_claim(claim_id, *, by, meeting_hours, preparation_hours, payment_decl
         raise
 
 
-def _update_claim(claim_id, by, meeting_hours, preparation_hours, payment_declined, lines, now, saved_files):
+def _update_claim(claim_id, by, version, meeting_hours, preparation_hours, payment_declined, lines, now, saved_files):
     with transaction.atomic():
         claim = _locked(claim_id)
         _own(claim, by)
         if not claim.is_editable:
             raise ClaimRefused(not_editable_message(claim))
+        # Checked under the row lock: of twenty copies of one form, the first changes the
+        # version and the other nineteen find it changed.
+        if version != claim.version:
+            raise ClaimRefused(STALE_FORM)
         # Until it is submitted a claim follows its policy (an administrator may
         # have corrected a rate); from submission its copy of the rates is fixed.
         claim.policy.copy_rates_to(claim)

@@ -148,6 +148,7 @@ def claim_edit(request, pk):
                 services.update_claim(
                     claim.pk,
                     by=request.user,
+                    version=form.cleaned_data["version"],
                     meeting_hours=form.cleaned_data["meeting_hours"],
                     preparation_hours=form.cleaned_data.get("preparation_hours") or 0,
                     payment_declined=form.cleaned_data["payment_declined"],
