@@ -328,6 +328,20 @@ class ClaimQuerySet(models.QuerySet):
             claims = claims.filter(decided_at__lte=approved_before)
         return claims
 
+    def payment_run(self, approved_before, runner):
+        """The claims ``runner`` exports and marks paid: awaiting payment, and none of their own.
+
+        The page, the CSV and ``services.mark_run_paid`` all read this, so what
+        is shown is what is exported is what is paid.
+        """
+        return self.awaiting_payment(approved_before).exclude(claimant__user=runner)
+
+    def left_out_of_run(self, approved_before, runner):
+        """``runner``'s own claims awaiting payment: another member of finance must pay them."""
+        if not runner.is_authenticated:
+            return self.none()
+        return self.awaiting_payment(approved_before).filter(claimant__user=runner)
+
 
 class Claim(RateCard):
     """A person's claim for their time and expenses for one meeting they attended.

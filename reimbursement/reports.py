@@ -34,10 +34,13 @@ PAYMENT_RUN_HEADERS = [
 ]
 
 
-def payment_run_claims(approved_before):
-    """Approved, unpaid claims up to the cut-off, with everything the run shows, oldest meeting first."""
+def payment_run_claims(approved_before, runner):
+    """Approved, unpaid claims up to the cut-off, none of ``runner``'s own, with everything the run shows.
+
+    Oldest meeting first.
+    """
     return (
-        Claim.objects.awaiting_payment(approved_before)
+        Claim.objects.payment_run(approved_before, runner)
         .select_related("claimant", "attendance__meeting__partnership", "policy", "decided_by")
         .prefetch_related("lines")
         .order_by("attendance__meeting__start", "pk")

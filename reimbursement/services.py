@@ -425,11 +425,16 @@ def approval_problems(claim):
     return problems
 
 
+def _check_not_own(claim, by, doing, who="another approver"):
+    """Separation of duties: nobody approves, sends back or pays a claim of their own."""
+    if claim.claimant.user_id is not None and claim.claimant.user_id == by.pk:
+        raise ClaimRefused(f"You cannot {doing} your own claim: {who} must do it.")
+
+
 def _check_approver(claim, by, roles=APPROVERS, doing="approve or reject"):
     if not has_role(by, *roles):
         raise ClaimRefused(f"You cannot {doing} claims.")
-    if claim.claimant.user_id is not None and claim.claimant.user_id == by.pk:
-        raise ClaimRefused(f"You cannot {doing} your own claim: another approver must do it.")
+    _check_not_own(claim, by, doing)
 
 
 def approve_claim(claim_id, *, by, now=None):
@@ -485,6 +490,7 @@ def _mark_paid(claim, by, reference, paid_on, now):
 
 
 def _check_payment(by, reference):
+    """Finance alone pays, with a reference. (Their own claims are refused or left out by the callers.)"""
     if not has_role(by, *PAYERS):
         raise ClaimRefused("Only finance can mark claims paid.")
     reference = (reference or "").strip()
@@ -499,6 +505,7 @@ def pay_claim(claim_id, *, by, reference, paid_on, now=None):
     reference = _check_payment(by, reference)
     with transaction.atomic():
         claim = _locked(claim_id)
+        _check_not_own(claim, by, "mark paid", who="another member of finance")
         if claim.status == Claim.Status.PAID:
             return False
         if claim.status != Claim.Status.APPROVED:
@@ -508,17 +515,18 @@ def pay_claim(claim_id, *, by, reference, paid_on, now=None):
 
 
 def mark_run_paid(*, by, reference, paid_on, approved_before, now=None):
-    """Mark paid every claim of a payment run: approved by ``approved_before`` and not yet paid.
+    """Mark paid every claim of a payment run: approved by ``approved_before``, not yet paid, not ``by``'s own.
 
-    The payment run's CSV and this use the same cut-off, so exactly the claims
-    exported are paid. Returns the ids newly marked; a second call finds none.
+    The payment run's CSV and this use the same cut-off and leave out the same
+    claims (``Claim.objects.payment_run``), so exactly the claims exported are
+    paid. Returns the ids newly marked; a second call finds none.
     """
     now = _now(now)
     reference = _check_payment(by, reference)
     with transaction.atomic():
         # Locked in id order so two runs never wait on each other in a circle; a row
         # another run has just paid no longer matches the filter once its lock is free.
-        claims = list(Claim.objects.awaiting_payment(approved_before).select_for_update().order_by("pk"))
+        claims = list(Claim.objects.payment_run(approved_before, by).select_for_update(of=("self",)).order_by("pk"))
         for claim in claims:
             _mark_paid(claim, by, reference, paid_on, now)
     return [claim.pk for claim in claims]
