@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from engagement.admin import HTTPS_URLS, ReadOnlyHistoryAdmin
+from engagement.formsets import BoundedInlineFormSet
 
 from .models import Claim, ClaimLine, PaymentPolicy, Receipt
 
@@ -70,7 +71,9 @@ class PaymentPolicyAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyInline(admin.TabularInline):
+    formset = BoundedInlineFormSet
     extra = 0
+    max_num = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

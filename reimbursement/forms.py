@@ -8,11 +8,12 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms import inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from engagement.files import clean_upload
+from engagement.formsets import BoundedInlineFormSet
 from engagement.models import Partnership
 
 from .models import Claim, ClaimLine, ExpenseCategory
@@ -189,7 +190,11 @@ class ClaimLineForm(forms.ModelForm):
         return data
 
 
-class BaseClaimLineFormSet(BaseInlineFormSet):
+class BaseClaimLineFormSet(BoundedInlineFormSet):
+    """A claim's expense lines: at most ``MAX_LINES``; a posted count above that builds no line at all."""
+
+    default_error_messages = {"too_many_forms": f"A claim can have at most {MAX_LINES} expense lines."}
+
     def __init__(self, *args, submitting=False, **kwargs):
         self.submitting = submitting
         super().__init__(*args, **kwargs)
@@ -252,6 +257,7 @@ def claim_line_formset(claim, *args, **kwargs):
         formset=BaseClaimLineFormSet,
         extra=1 if has_lines else 3,
         max_num=MAX_LINES,
+        absolute_max=MAX_LINES,
         validate_max=True,
         can_delete=True,
     )

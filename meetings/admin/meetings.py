@@ -8,13 +8,13 @@ from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from engagement.admin import HTTPS_URLS, https_by_default
 from engagement.files import clean_upload
+from engagement.formsets import BoundedInlineFormSet
 
 from ..models import AgendaItem, Meeting, Paper, counted
 from .participation import AttendanceInline
@@ -86,7 +86,7 @@ class AgendaItemInlineForm(forms.ModelForm):
         return exclude
 
 
-class AgendaItemFormSet(BaseInlineFormSet):
+class AgendaItemFormSet(BoundedInlineFormSet):
     """An agenda edited as a whole: numbering, unique positions, times inside the meeting.
 
     Each form's instance carries the meeting being edited (with the times just
@@ -138,6 +138,7 @@ class AgendaItemInline(admin.StackedInline):
     form = AgendaItemInlineForm
     formset = AgendaItemFormSet
     extra = 0
+    max_num = 100  # far above any agenda; what a posted form count is held to (engagement/formsets.py)
     ordering = ["order"]
     autocomplete_fields = ["themes"]
     fields = [
@@ -215,7 +216,9 @@ class PaperInline(admin.TabularInline):
     formfield_overrides = HTTPS_URLS
     model = Paper
     form = PaperForm
+    formset = BoundedInlineFormSet
     extra = 0
+    max_num = 100
     ordering = ["order", "title"]
     fields = ["order", "title", "file", "url", "visibility", "agenda_item"]
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from engagement.admin import ParticipantAdmin as BaseParticipantAdmin
+from engagement.formsets import BoundedInlineFormSet
 from engagement.models import Participant
 from engagement.roles import CHAIR, STAFF, has_role
 
@@ -62,7 +63,9 @@ class AttendanceInline(admin.TabularInline):
     """Who registered, sent apologies or came, on the meeting's page (read only: edit on the attendance screen)."""
 
     model = Attendance
+    formset = BoundedInlineFormSet
     extra = 0
+    max_num = 0  # nothing is added here: a posted form count is held to the rows there are
     can_delete = False
     show_change_link = True
     fields = ["participant", "status", "mode", "counts_as_staff", "is_walk_in", "access_needs_shared"]

@@ -143,6 +143,10 @@ def claim_edit(request, pk):
     if request.method == "POST":
         form = ClaimForm(request.POST, instance=claim, submitting=submitting)
         formset = claim_line_formset(claim, request.POST, request.FILES, submitting=submitting)
+        if formset.posted_too_many:
+            # No line form was built; nothing the member typed can be shown again, so start afresh.
+            messages.error(request, " ".join(formset.non_form_errors()))
+            return redirect("claim_edit", pk=claim.pk)
         if form.is_valid() and formset.is_valid():
             try:
                 services.update_claim(

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from meetings.models import Attendance
 from reimbursement import services
+from reimbursement.forms import MAX_LINES
 from reimbursement.models import Claim, ClaimLine, Receipt
 from tests.factories import attend, make_meeting, page_text
 
@@ -306,6 +307,69 @@ def test_a_form_without_its_version_changes_nothing(client, member, policy, rece
     assert response.status_code == 302
     assert "This claim changed since you opened it: check it and try again." in messages_of(response)
     assert not ClaimLine.objects.exists()
+
+
+# --- No worker tied up by a form: TOTAL_FORMS above the maximum builds no line form --------------
+
+HUGE = "100000000"
+
+
+@pytest.fixture
+def lines_built(monkeypatch):
+    """Every expense line form built during the test."""
+    from reimbursement.forms import ClaimLineForm
+
+    built, original = [], ClaimLineForm.__init__
+
+    def init(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ClaimLineForm, "__init__", init)
+    return built
+
+
+@pytest.mark.parametrize("total", [HUGE, str(MAX_LINES + 1)])
+def test_claim_lines_above_the_maximum_build_no_form_and_change_nothing(
+    client, member, policy, recent_meeting, lines_built, total
+):
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    url = reverse("claim_edit", args=[claim.pk])
+    data = {
+        "meeting_hours": "2",
+        "preparation_hours": "0",
+        "action": "save",
+        "version": str(claim.version),
+        "lines-TOTAL_FORMS": total,
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-category": "mileage",
+        "lines-0-miles": "4",
+    }
+    response = client.post(url, data)
+    assert lines_built == []
+    assert response.status_code == 302 and response.url == url
+    assert f"A claim can have at most {MAX_LINES} expense lines." in " ".join(messages_of(response))
+    assert not ClaimLine.objects.exists()
+    claim.refresh_from_db()
+    assert claim.version == int(data["version"])
+
+
+def test_a_claim_of_the_maximum_lines_is_still_accepted(client, member, policy, recent_meeting):
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    data = {
+        "meeting_hours": "2",
+        "preparation_hours": "0",
+        "action": "save",
+        "version": str(claim.version),
+        "lines-TOTAL_FORMS": str(MAX_LINES),
+        "lines-INITIAL_FORMS": "0",
+    }
+    for index in range(MAX_LINES):
+        data.update({f"lines-{index}-category": "mileage", f"lines-{index}-miles": "1"})
+    assert client.post(reverse("claim_edit", args=[claim.pk]), data).status_code == 302
+    assert ClaimLine.objects.filter(claim=claim).count() == MAX_LINES
 
 
 # --- Submitting --------------------------------------------------------------------------------
