@@ -285,6 +285,14 @@ class PaymentPolicy(RateCard):
         return meeting.local_date + datetime.timedelta(days=self.claim_deadline_days)
 
 
+# The claim's attendance still says the claimant came, not as system staff (``Claim.attendance_verified``).
+ATTENDANCE_VERIFIED = (
+    Q(attendance__participant=models.F("claimant"))
+    & Q(attendance__status=Attendance.Status.ATTENDED)
+    & Q(attendance__counts_as_staff=False)
+)
+
+
 class ClaimQuerySet(models.QuerySet):
     def owned_by(self, user):
         """The user's own claims (through their participant record)."""
@@ -329,12 +337,19 @@ class ClaimQuerySet(models.QuerySet):
         return claims
 
     def payment_run(self, approved_before, runner):
-        """The claims ``runner`` exports and marks paid: awaiting payment, and none of their own.
+        """The claims ``runner`` exports and marks paid: awaiting payment, none of their own, none held back.
 
         The page, the CSV and ``services.mark_run_paid`` all read this, so what
         is shown is what is exported is what is paid.
         """
-        return self.awaiting_payment(approved_before).exclude(claimant__user=runner)
+        return self.awaiting_payment(approved_before).exclude(claimant__user=runner).filter(ATTENDANCE_VERIFIED)
+
+    def held_back(self, approved_before, runner):
+        """Approved claims whose attendance staff have since withdrawn: not paid until finance has checked.
+
+        (``runner``'s own claims are named apart, by ``left_out_of_run``.)
+        """
+        return self.awaiting_payment(approved_before).exclude(claimant__user=runner).exclude(ATTENDANCE_VERIFIED)
 
     def left_out_of_run(self, approved_before, runner):
         """``runner``'s own claims awaiting payment: another member of finance must pay them."""
@@ -462,6 +477,18 @@ class Claim(RateCard):
             and attendance.status == Attendance.Status.ATTENDED
             and not attendance.counts_as_staff
         )
+
+    # Read by meetings (through ``Attendance.claims``, as meetings cannot import this app) before staff
+    # record that someone did not come after all: see meetings.selectors.claims_at_stake.
+    @property
+    def relies_on_attendance(self):
+        """Waiting for approval or payment: recording that the person did not come must flag it to finance."""
+        return self.status in (self.Status.SUBMITTED, self.Status.APPROVED)
+
+    def attendance_warning(self):
+        """How staff are told about this claim before they withdraw its attendance (no amounts: not theirs)."""
+        waiting = "waiting for approval" if self.status == self.Status.SUBMITTED else "approved, not yet paid"
+        return f"claim {self.pk}, {waiting}"
 
     @property
     def deadline(self):

@@ -42,6 +42,10 @@ def _now(now):
 
 
 STALE_FORM = "This claim changed since you opened it: check it and try again."
+ATTENDANCE_WITHDRAWN = (
+    "The attendance record no longer says this person came: it is held back from payment. "
+    "Check with staff, then send it back or ask them to record the attendance again."
+)
 
 
 def _record(claim, by, now, reason):
@@ -459,7 +463,10 @@ def approve_claim(claim_id, *, by, now=None):
 
 
 def reject_claim(claim_id, *, by, reason, now=None):
-    """Send a submitted claim back with a reason the claimant will read. False if already rejected."""
+    """Send a submitted claim back with a reason the claimant will read. False if already rejected.
+
+    An approved, unpaid claim whose attendance has since been withdrawn can be sent back too.
+    """
     now = _now(now)
     reason = (reason or "").strip()
     if not reason:
@@ -469,7 +476,9 @@ def reject_claim(claim_id, *, by, reason, now=None):
         _check_approver(claim, by, doing="reject")
         if claim.status == Claim.Status.REJECTED:
             return False
-        if claim.status != Claim.Status.SUBMITTED:
+        # An approved claim can still go back while unpaid if staff have since withdrawn its attendance.
+        withdrawn = claim.status == Claim.Status.APPROVED and not claim.attendance_verified
+        if claim.status != Claim.Status.SUBMITTED and not withdrawn:
             raise ClaimRefused(f"This claim is {claim.get_status_display().lower()}, so it cannot be rejected.")
         claim.status = Claim.Status.REJECTED
         claim.rejection_reason = reason
@@ -510,6 +519,8 @@ def pay_claim(claim_id, *, by, reference, paid_on, now=None):
             return False
         if claim.status != Claim.Status.APPROVED:
             raise ClaimRefused(f"This claim is {claim.get_status_display().lower()}, so it cannot be paid.")
+        if not claim.attendance_verified:
+            raise ClaimRefused(ATTENDANCE_WITHDRAWN)
         _mark_paid(claim, by, reference, paid_on, now)
     return True
 

@@ -35,6 +35,7 @@ def finance_queue(request):
     # For finance, what their next payment run holds (never their own claims); for the chair, all of it.
     awaiting = Claim.objects.payment_run(None, request.user) if is_payer else Claim.objects.awaiting_payment()
     awaiting = awaiting.aggregate(count=Count("pk"), total=Sum("total"))
+    held_back = Claim.objects.held_back(None, request.user).select_related("claimant").order_by("pk")
     participant = participant_for_user(request.user)
     return render(
         request,
@@ -43,6 +44,7 @@ def finance_queue(request):
             "page_obj": page,
             "claims": page.object_list,
             "awaiting": awaiting,
+            "held_back": list(held_back[:QUEUE_PER_PAGE]),
             "my_participant_id": participant.pk if participant else None,
             "is_payer": is_payer,
         },
@@ -126,6 +128,7 @@ def payment_run(request):
         form = PaymentRunForm(initial={"paid_on": timezone.localdate(), "approved_before": cut_off.isoformat()})
     claims = list(reports.payment_run_claims(cut_off, request.user))
     left_out = list(Claim.objects.left_out_of_run(cut_off, request.user).order_by("pk"))
+    held_back = list(Claim.objects.held_back(cut_off, request.user).select_related("claimant").order_by("pk"))
     return render(
         request,
         "reimbursement/payment_run.html",
@@ -135,6 +138,7 @@ def payment_run(request):
             "cut_off": cut_off,
             "total": sum((claim.total for claim in claims), ZERO),
             "left_out": left_out,
+            "held_back": held_back,
             "left_out_total": sum((claim.total for claim in left_out), ZERO),
         },
     )
