@@ -82,34 +82,47 @@ def year_summary_xlsx(summary):
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    claimed = summary.claimed
     _sheet(
         workbook,
         "By status",
-        [("Status", 16), ("Claims", 10), ("Time payments", 16), ("Expenses", 14), ("Total", 14)],
-        [[row.label, row.count, row.time_payment, row.expenses, row.total] for row in summary.by_status],
+        [("Status", 36), ("Claims", 10), ("Time payments", 16), ("Expenses", 14), ("Total", 14)],
+        [
+            [row.label if row.in_total else f"{row.label} (not in the total)", row.count]
+            + [row.time_payment, row.expenses, row.total]
+            for row in summary.by_status
+        ]
+        + [[claimed.label, claimed.count, claimed.time_payment, claimed.expenses, claimed.total]],
         money_columns=(3, 4, 5),
         preamble=[
             summary.title,
             f"Meetings from {summary.start:%-d %B %Y} to {summary.end:%-d %B %Y}.",
-            "Drafts (not yet submitted) are counted on this sheet only.",
+            summary.by_status_counts,
         ],
     )
 
     statuses = list(Claim.Status)
+    totals = summary.meeting_totals
     _sheet(
         workbook,
         "By meeting",
         [("Meeting date", 12), ("Meeting", 44), ("Claims", 8)]
         + [(status.label, 11) for status in statuses]
-        + [("Claimed (£)", 12), ("Approved or paid (£)", 14), ("Paid (£)", 12)],
+        + [("Claimed (£)", 12), ("Approved or paid (£)", 14), ("Paid (£)", 12), ("Sent back (£)", 12)],
         [
             [row.meeting.local_date, row.meeting.title, row.claims]
             + [row.counts[status] for status in statuses]
-            + [row.claimed, row.approved, row.paid]
+            + [row.claimed, row.approved, row.paid, row.sent_back]
             for row in summary.by_meeting
+        ]
+        + [
+            [None, "All meetings", totals.claims]
+            + [totals.counts[status] for status in statuses]
+            + [totals.claimed, totals.approved, totals.paid, totals.sent_back]
         ],
-        money_columns=range(4 + len(statuses), 7 + len(statuses)),
+        money_columns=range(4 + len(statuses), 8 + len(statuses)),
         date_columns=(1,),
+        preamble=[summary.title, summary.by_meeting_counts],
     )
     _sheet(
         workbook,

@@ -371,7 +371,7 @@ class Claim(RateCard):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        REJECTED = "rejected", "Sent back"  # the word members read everywhere; the stored value is a contract
         PAID = "paid", "Paid"
 
     claimant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="claims")
@@ -462,6 +462,14 @@ class Claim(RateCard):
     @property
     def meeting(self):
         return self.attendance.meeting
+
+    @property
+    def status_phrase(self):
+        """The status as a sentence says it: 'is a draft', 'has been sent back', 'is paid'."""
+        return {
+            self.Status.DRAFT: "is a draft",
+            self.Status.REJECTED: "has been sent back",
+        }.get(self.status, f"is {self.get_status_display().lower()}")
 
     @property
     def is_editable(self):
@@ -556,7 +564,7 @@ def _status_words(record):
         Claim.Status.DRAFT: "Draft started",
         Claim.Status.SUBMITTED: "Submitted",
         Claim.Status.APPROVED: "Approved",
-        Claim.Status.REJECTED: "Sent back (rejected)",
+        Claim.Status.REJECTED: "Sent back",
         Claim.Status.PAID: "Paid",
     }.get(record.status, record.status)
 

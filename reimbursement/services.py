@@ -220,7 +220,7 @@ def _own(claim, by):
 
 
 def not_editable_message(claim):
-    return f"This claim is {claim.get_status_display().lower()}, so it can no longer be changed."
+    return f"This claim {claim.status_phrase}, so it can no longer be changed."
 
 
 def _delete_file_after_commit(name):
@@ -435,7 +435,7 @@ def _check_not_own(claim, by, doing, who="another approver"):
         raise ClaimRefused(f"You cannot {doing} your own claim: {who} must do it.")
 
 
-def _check_approver(claim, by, roles=APPROVERS, doing="approve or reject"):
+def _check_approver(claim, by, roles=APPROVERS, doing="approve or send back"):
     if not has_role(by, *roles):
         raise ClaimRefused(f"You cannot {doing} claims.")
     _check_not_own(claim, by, doing)
@@ -450,7 +450,7 @@ def approve_claim(claim_id, *, by, now=None):
         if claim.status in (Claim.Status.APPROVED, Claim.Status.PAID):
             return False
         if claim.status != Claim.Status.SUBMITTED:
-            raise ClaimRefused(f"This claim is {claim.get_status_display().lower()}, so it cannot be approved.")
+            raise ClaimRefused(f"This claim {claim.status_phrase}, so it cannot be approved.")
         problems = approval_problems(claim)
         if problems:
             raise ClaimRefused(*problems)
@@ -473,13 +473,13 @@ def reject_claim(claim_id, *, by, reason, now=None):
         raise ClaimRefused("Give the reason, so the claimant knows what to correct.")
     with transaction.atomic():
         claim = _locked(claim_id)
-        _check_approver(claim, by, doing="reject")
+        _check_approver(claim, by, doing="send back")
         if claim.status == Claim.Status.REJECTED:
             return False
         # An approved claim can still go back while unpaid if staff have since withdrawn its attendance.
         withdrawn = claim.status == Claim.Status.APPROVED and not claim.attendance_verified
         if claim.status != Claim.Status.SUBMITTED and not withdrawn:
-            raise ClaimRefused(f"This claim is {claim.get_status_display().lower()}, so it cannot be rejected.")
+            raise ClaimRefused(f"This claim {claim.status_phrase}, so it cannot be sent back.")
         claim.status = Claim.Status.REJECTED
         claim.rejection_reason = reason
         claim.decided_by = by
@@ -518,7 +518,7 @@ def pay_claim(claim_id, *, by, reference, paid_on, now=None):
         if claim.status == Claim.Status.PAID:
             return False
         if claim.status != Claim.Status.APPROVED:
-            raise ClaimRefused(f"This claim is {claim.get_status_display().lower()}, so it cannot be paid.")
+            raise ClaimRefused(f"This claim {claim.status_phrase}, so it cannot be paid.")
         if not claim.attendance_verified:
             raise ClaimRefused(ATTENDANCE_WITHDRAWN)
         _mark_paid(claim, by, reference, paid_on, now)

@@ -472,7 +472,7 @@ def test_rejected_claim_is_corrected_and_resubmitted_after_the_deadline(client, 
     claim.refresh_from_db()
     assert claim.status == Claim.Status.SUBMITTED and claim.rejection_reason == "" and claim.total == D("53.90")
     labels = [change.label for change in claim.status_history()]
-    assert labels == ["Draft started", "Submitted", "Sent back (rejected)", "Corrected and resubmitted"]
+    assert labels == ["Draft started", "Submitted", "Sent back", "Corrected and resubmitted"]
     history = client.get(reverse("claim_detail", args=[claim.pk])).context["history"]
     assert history[2].reason == "The receipt is for another day." and history[2].by == finance
 
