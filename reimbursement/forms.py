@@ -7,12 +7,10 @@ rules that matter for money are checked again in ``services.py``.
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.forms import inlineformset_factory
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from engagement.files import clean_upload
+from engagement.files import clean_upload, largest_upload
 from engagement.formsets import BoundedInlineFormSet
 from engagement.models import Partnership
 
@@ -116,7 +114,6 @@ class ClaimLineForm(forms.ModelForm):
     receipt = forms.FileField(
         label="Receipt",
         required=False,
-        help_text=f"A PDF, JPEG or PNG scan or photo, up to {filesizeformat(settings.MAX_UPLOAD_BYTES)}.",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
     )
 
@@ -140,6 +137,7 @@ class ClaimLineForm(forms.ModelForm):
         self.fields["amount"].required = False
         self.fields["passengers"].required = False
         self.fields["receipt"].widget.attrs.pop("required", None)
+        self.fields["receipt"].help_text = f"A PDF, JPEG or PNG scan or photo, up to {largest_upload()}."
 
     @property
     def existing_receipt(self):
@@ -182,11 +180,7 @@ class ClaimLineForm(forms.ModelForm):
             and self.existing_receipt is None
             and not self.errors
         ):
-            self.add_error(
-                "receipt",
-                f"Add a receipt: the policy needs one for every expense over £{self.claim.receipt_threshold}, "
-                "except mileage.",
-            )
+            self.add_error("receipt", f"Add a receipt: the policy needs {self.claim.receipt_rule()}.")
         return data
 
 
