@@ -4,7 +4,6 @@ Text people typed (names, meeting titles) is neutralised so that no cell runs
 as a formula; amounts stay numbers with two places and dates stay dates.
 """
 
-import csv
 import io
 
 from django.http import HttpResponse
@@ -12,6 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
 from meetings.renderers import neutralise
+from meetings.renderers.csv_file import spreadsheet_chunks
 
 from .models import Claim, person_name
 from .reports import PAYMENT_RUN_HEADERS
@@ -29,20 +29,18 @@ def _private_file(response, filename):
 
 
 def payment_run_csv(rows, filename):
-    """The payment run for the finance system: a header row, then one row per claim."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(PAYMENT_RUN_HEADERS)
-    for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    """The payment run for the finance system: a header row, then one row per claim.
+
+    Written as the year review's CSV is (a byte-order mark, so that Excel shows "£" and names right;
+    formulas neutralised); dates as ISO 8601.
+    """
+    lines = [PAYMENT_RUN_HEADERS, *([_csv_value(value) for value in row] for row in rows)]
+    response = HttpResponse("".join(spreadsheet_chunks(lines)), content_type="text/csv; charset=utf-8")
     return _private_file(response, filename)
 
 
 def _csv_value(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return neutralise(value)
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _sheet(workbook, title, headers, rows, money_columns=(), date_columns=(), preamble=()):

@@ -185,7 +185,7 @@ def payment_run(member, other_member, finance, chair, policy, partnership):
 
 
 def read_csv(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_payment_run_csv_lists_approved_unpaid_claims_with_expenses_by_category(client, finance, payment_run):
@@ -348,3 +348,17 @@ def test_another_member_of_finance_pays_the_claim_left_out(client, finance, own_
     assert [claim.pk for claim in page.context["claims"]] == [own_claim.pk]
     assert "left out" not in page_text(page)
     assert services.pay_claim(own_claim.pk, by=colleague, reference="RUN-11", paid_on=timezone.localdate())
+
+
+def test_payment_run_csv_starts_with_a_byte_order_mark_so_excel_reads_pounds_and_names(
+    client, finance, member, policy, recent_meeting
+):
+    claim = make_claim(member, recent_meeting, Claim.Status.APPROVED, by=finance)
+    Participant.objects.filter(pk=member.participant.pk).update(name="Zoë Ó Súilleabháin")
+    policy.budget_code = "£ENG-1"
+    policy.save()
+    client.force_login(finance)
+    response = client.get(reverse("payment_run_csv"))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # as the year review's CSV
+    header, row = read_csv(response)
+    assert row[0] == str(claim.pk) and row[1] == "Zoë Ó Súilleabháin" and row[5] == "£ENG-1"
