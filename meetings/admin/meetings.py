@@ -1,7 +1,7 @@
 """Meetings, agendas and papers in the admin: the chair's main tool.
 
-``MeetingAdmin.inlines`` is a plain list: other areas of work (e.g.
-``participation.py``) add their inline to it.
+``MeetingAdmin.inlines`` is a plain list: other areas of work add their
+inline to it. Registrations are listed by ``participation.MeetingRegistrations``.
 """
 
 from django import forms
@@ -17,7 +17,7 @@ from engagement.files import clean_upload
 from engagement.formsets import BoundedInlineFormSet
 
 from ..models import AgendaItem, Meeting, Paper, counted
-from .participation import AttendanceInline
+from .participation import MeetingRegistrations
 
 # Where items that change number wait while an agenda is saved: the top of a
 # PostgreSQL smallint, far above any real agenda position.
@@ -257,7 +257,7 @@ class PaperAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(MeetingRegistrations, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = [
         "start_display",
@@ -278,7 +278,7 @@ class MeetingAdmin(admin.ModelAdmin):
     ordering = ["-start"]
     list_per_page = 50
     save_on_top = True
-    inlines = [AgendaItemInline, PaperInline, AttendanceInline]
+    inlines = [AgendaItemInline, PaperInline]
     fieldsets = [
         (None, {"fields": ["partnership", "title", ("start", "end"), "times_to_be_confirmed", "status"]}),
         (
@@ -289,6 +289,7 @@ class MeetingAdmin(admin.ModelAdmin):
             },
         ),
         ("Summary", {"fields": ["summary"]}),
+        MeetingRegistrations.registrations_fieldset,
     ]
     actions = ["mark_held", "mark_cancelled"]
 
