@@ -75,9 +75,7 @@ class ClaimForm(forms.ModelForm):
         if claim.preparation_paid:
             self.fields[
                 "preparation_hours"
-            ].help_text = (
-                f"Time reading papers or preparing. Up to {claim.preparation_cap_hours.normalize():f} hours are paid."
-            )
+            ].help_text = f"Time reading papers or preparing. Up to {_hours_text(claim.preparation_cap_hours)} paid."
         else:
             del self.fields["preparation_hours"]
         self.fields[
@@ -97,6 +95,12 @@ class ClaimForm(forms.ModelForm):
         if self.submitting and not data.get("declaration"):
             self.add_error("declaration", "Tick this box to confirm the declaration before you submit.")
         return data
+
+
+def _hours_text(hours):
+    """'1 hour is', '1.5 hours are'."""
+    hours = hours.normalize()
+    return f"{hours:f} hour is" if hours == 1 else f"{hours:f} hours are"
 
 
 def _hours(meeting):

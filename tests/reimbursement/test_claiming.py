@@ -517,3 +517,13 @@ def test_html_in_an_expense_description_is_shown_escaped(client, member, policy,
     page = client.get(reverse("claim_detail", args=[claim.pk])).content.decode()
     assert script not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+
+
+def test_preparation_help_says_one_hour_in_the_singular(client, member, partnership, recent_meeting):
+    from .conftest import make_policy
+
+    make_policy(partnership, preparation_cap_hours=D("1"))
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    text = page_text(client.get(reverse("claim_edit", args=[claim.pk])))
+    assert "Up to 1 hour is paid." in text and "1 hours" not in text

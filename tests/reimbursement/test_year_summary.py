@@ -156,4 +156,4 @@ def test_the_page_shows_both_totals_rows(client, finance, year):
     client.force_login(finance)
     text = page_text(client.get(reverse("claim_year_summary"), {"partnership": "lewisham", "year": 2023}))
     assert "Claimed (submitted, approved or paid)" in text and "All meetings" in text
-    assert "Sent back (£)" in text and "£60.00" in text
+    assert "Number of claims" in text and "Amounts" in text and "£60.00" in text
