@@ -4,7 +4,6 @@ Text people typed (names, meeting titles) is neutralised so that no cell runs
 as a formula; amounts stay numbers with two places and dates stay dates.
 """
 
-import csv
 import io
 
 from django.http import HttpResponse
@@ -12,6 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
 from meetings.renderers import neutralise
+from meetings.renderers.csv_file import spreadsheet_chunks
 
 from .models import Claim, person_name
 from .reports import PAYMENT_RUN_HEADERS
@@ -29,20 +29,18 @@ def _private_file(response, filename):
 
 
 def payment_run_csv(rows, filename):
-    """The payment run for the finance system: a header row, then one row per claim."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(PAYMENT_RUN_HEADERS)
-    for row in rows:
-        writer.writerow([_csv_value(value) for value in row])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    """The payment run for the finance system: a header row, then one row per claim.
+
+    Written as the year review's CSV is (a byte-order mark, so that Excel shows "£" and names right;
+    formulas neutralised); dates as ISO 8601.
+    """
+    lines = [PAYMENT_RUN_HEADERS, *([_csv_value(value) for value in row] for row in rows)]
+    response = HttpResponse("".join(spreadsheet_chunks(lines)), content_type="text/csv; charset=utf-8")
     return _private_file(response, filename)
 
 
 def _csv_value(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return neutralise(value)
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _sheet(workbook, title, headers, rows, money_columns=(), date_columns=(), preamble=()):
@@ -82,34 +80,47 @@ def year_summary_xlsx(summary):
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    claimed = summary.claimed
     _sheet(
         workbook,
         "By status",
-        [("Status", 16), ("Claims", 10), ("Time payments", 16), ("Expenses", 14), ("Total", 14)],
-        [[row.label, row.count, row.time_payment, row.expenses, row.total] for row in summary.by_status],
+        [("Status", 36), ("Claims", 10), ("Time payments", 16), ("Expenses", 14), ("Total", 14)],
+        [
+            [row.label if row.in_total else f"{row.label} (not in the total)", row.count]
+            + [row.time_payment, row.expenses, row.total]
+            for row in summary.by_status
+        ]
+        + [[claimed.label, claimed.count, claimed.time_payment, claimed.expenses, claimed.total]],
         money_columns=(3, 4, 5),
         preamble=[
             summary.title,
             f"Meetings from {summary.start:%-d %B %Y} to {summary.end:%-d %B %Y}.",
-            "Drafts (not yet submitted) are counted on this sheet only.",
+            summary.by_status_counts,
         ],
     )
 
     statuses = list(Claim.Status)
+    totals = summary.meeting_totals
     _sheet(
         workbook,
         "By meeting",
         [("Meeting date", 12), ("Meeting", 44), ("Claims", 8)]
         + [(status.label, 11) for status in statuses]
-        + [("Claimed (£)", 12), ("Approved or paid (£)", 14), ("Paid (£)", 12)],
+        + [("Claimed (£)", 12), ("Approved or paid (£)", 14), ("Paid (£)", 12), ("Sent back (£)", 12)],
         [
             [row.meeting.local_date, row.meeting.title, row.claims]
             + [row.counts[status] for status in statuses]
-            + [row.claimed, row.approved, row.paid]
+            + [row.claimed, row.approved, row.paid, row.sent_back]
             for row in summary.by_meeting
+        ]
+        + [
+            [None, "All meetings", totals.claims]
+            + [totals.counts[status] for status in statuses]
+            + [totals.claimed, totals.approved, totals.paid, totals.sent_back]
         ],
-        money_columns=range(4 + len(statuses), 7 + len(statuses)),
+        money_columns=range(4 + len(statuses), 8 + len(statuses)),
         date_columns=(1,),
+        preamble=[summary.title, summary.by_meeting_counts],
     )
     _sheet(
         workbook,
