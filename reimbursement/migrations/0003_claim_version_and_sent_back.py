@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reimbursement", "0001_initial"),
+        ("reimbursement", "0002_typed_dates_1900_to_2100"),
     ]
 
     operations = [
