@@ -82,6 +82,10 @@ class QueryForm(forms.Form):
     them for the top of the page.
     """
 
+    # The id of the element that shows a field's errors, for aria-describedby: the portal's
+    # templates write "<field id>-error" (crispy-forms writes "error_1_<field id>").
+    error_id = "{id}-error"
+
     def __init__(self, data=None, *args, **kwargs):
         self.refused = {}
         if data is not None:
@@ -117,7 +121,7 @@ class QueryForm(forms.Form):
                 # Screen readers hear which field is wrong, and why; the red border shows it.
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{self[name].id_for_label}-error"
+                attrs["aria-describedby"] = self.error_id.format(id=self[name].id_for_label)
                 attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
 
     def unknown_message(self, name, value):

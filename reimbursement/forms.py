@@ -328,6 +328,7 @@ class PaymentRunForm(forms.Form):
 
 
 class YearSummaryForm(QueryForm):
+    error_id = "error_1_{id}"  # drawn by crispy-forms
     partnership = forms.ModelChoiceField(
         queryset=Partnership.objects.order_by("name"), to_field_name="slug", empty_label=None
     )

@@ -106,3 +106,20 @@ def test_a_known_partnership_with_a_space_copied_on_the_end_still_works(client, 
     response = client.get(reverse("meeting_list"), {"partnership": f"{partnership.slug} "})
     assert response.status_code == 200
     assert listed(response, "meetings") == [lists]
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "query"),
+    [
+        ("meeting_list", "anonymous", {"partnership": "nope"}),
+        ("priority_list", "anonymous", {"partnership": "nope"}),
+        ("you_said_we_did", "anonymous", {"partnership": "nope"}),
+        ("claim_year_summary", "finance", {"partnership": "nope", "year": "2023"}),
+    ],
+)
+def test_the_field_points_screen_readers_at_its_message(client_for, lists, name, role, query):
+    html = client_for(role).get(reverse(name), query).content.decode()
+    described = re.search(r'<select name="partnership"[^>]*aria-describedby="([^"]+)"', html)
+    assert described and 'aria-invalid="true"' in described.group(0)
+    message = re.search(rf'id="{described.group(1)}"[^>]*>(.*?)</', html, re.S)
+    assert message and "No partnership called" in message.group(1)
