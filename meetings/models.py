@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from engagement.files import RandomName
 from engagement.models import EngagementType, Participant, Partnership, Theme
+from engagement.roles import CHAIR, FINANCE, STAFF, has_role
 
 # An attendance that counts: the person came and is not system staff.
 COUNTED_ATTENDANCE = Q(status="attended") & Q(counts_as_staff=False) & Q(participant__is_system_staff=False)
@@ -382,3 +383,12 @@ class YearReview(models.Model):
 
     def __str__(self):
         return f"{self.partnership} year review {self.partnership.financial_year_label(self.year)}"
+
+    def is_visible_to(self, user):
+        """Staff, chair and finance always; anyone else only once the chair has made this review final and public.
+
+        An unsaved review (``YearReview()``, for a year with no narrative yet) is a draft, seen by staff only.
+        """
+        if has_role(user, STAFF, CHAIR, FINANCE):
+            return True
+        return self.status == self.Status.FINAL and self.is_public

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
-from meetings.renderers import neutralise
+from meetings.year_review.renderers import neutralise
 
 from .models import Claim, person_name
 from .reports import PAYMENT_RUN_HEADERS

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from meetings.models import Meeting
-from meetings.reports import year_window
 
 from .models import ZERO, Claim, ExpenseCategory, person_name
 
@@ -138,7 +137,7 @@ class ClaimYearSummary:
 
 def year_summary(partnership, year):
     """The year summary in two queries: the year's claims, and its meetings."""
-    start, end, opens, closes = year_window(partnership, year)
+    start, end, opens, closes = partnership.year_window(year)
     claims = list(
         Claim.objects.filter(
             attendance__meeting__partnership=partnership,

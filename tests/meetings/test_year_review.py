@@ -1,4 +1,4 @@
-"""The year review's figures (meetings/reports.py): the seed's own numbers, and hand-built edge cases."""
+"""The year review's figures (meetings/year_review/): the seed's own numbers, and hand-built edge cases."""
 
 import datetime
 
@@ -6,7 +6,7 @@ import pytest
 
 from engagement.models import Organisation, Theme
 from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Response, YearReview
-from meetings.reports import build_year_review, can_see_year_review, percent, text_blocks, year_or_none
+from meetings.year_review import build_year_review, can_see_year_review, percent, text_blocks, year_or_none
 from tests.factories import attend, aware, make_item, make_meeting, make_participant, make_partnership
 
 

@@ -12,7 +12,7 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 
-from ..reports import DEFINITIONS
+from ..wording import DEFINITIONS
 from . import finish, neutralise
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
