@@ -110,6 +110,12 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def count_by_kind(cls, kinds):
+        """``[(label, how many of ``kinds`` are of that kind), ...]`` for every kind, in ``Kind``'s order."""
+        kinds = list(kinds)
+        return [(label, kinds.count(kind)) for kind, label in cls.Kind.choices]
+
 
 class ParticipantQuerySet(models.QuerySet):
     def find(self, name="", email=""):

@@ -127,6 +127,17 @@ class Meeting(models.Model):
         return timezone.localtime(self.start).date()
 
 
+def waited(since: datetime.date | None, today: datetime.date, target_days: int) -> tuple[int, bool]:
+    """Whole days people have waited to hear back since ``since`` (never negative), and whether that is overdue.
+
+    People start waiting on the item's "feedback requested on" date, or else on
+    the day of its meeting; past the partnership's ``feedback_target_days`` the
+    wait is overdue. The year review and "you said, we did" both count this way.
+    """
+    days = max((today - since).days, 0) if since else 0
+    return days, days > target_days
+
+
 class AgendaItem(models.Model):
     """One timed item on a meeting's agenda."""
 
@@ -135,6 +146,9 @@ class AgendaItem(models.Model):
         NEED_FEEDBACK = "need_feedback", "Need feedback"
         AWAITING_RESPONSE = "awaiting_response", "Awaiting response"
         RESPONDED = "responded", "Responded"
+
+    # People are waiting to hear back about an item in one of these states.
+    WAITING_STATUSES = (FeedbackStatus.NEED_FEEDBACK, FeedbackStatus.AWAITING_RESPONSE)
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(default=0)

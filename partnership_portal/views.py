@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from engagement.cache import public_page
 from engagement.models import Partnership
 from meetings.models import Meeting
-from priorities.views import partnership_priorities
+from priorities.selectors import partnership_priorities
 
 UPCOMING_ON_HOME = 6
 

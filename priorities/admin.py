@@ -6,8 +6,9 @@ from django.db.models import Count, ProtectedError
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .forms import ActionAdminForm, save_action_from_admin
+from .forms import ActionAdminForm
 from .models import Action, ActionUpdate, FrameworkTag, Priority
+from .services import save_action_from_admin
 
 
 @admin.register(FrameworkTag)

@@ -23,6 +23,7 @@ from engagement.models import Organisation, Participant, Theme
 from meetings.models import AgendaItem, Meeting
 
 from .models import Action, FrameworkTag, Priority
+from .services import change_action_status
 
 IMMEDIATE = Action.Horizon.IMMEDIATE
 FUTURE = Action.Horizon.FUTURE
@@ -263,4 +264,4 @@ def load(partnerships):
                 if horizon == IMMEDIATE and flipchart is not None:
                     action.agenda_items.add(flipchart)
                 for days, status, note in history:
-                    action.change_status(status, note, chair, today + datetime.timedelta(days=days))
+                    change_action_status(action, status, note, chair, today + datetime.timedelta(days=days))

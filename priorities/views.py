@@ -18,26 +18,11 @@ from engagement.models import Partnership
 from .exports import ActionPlan, to_csv, to_xlsx
 from .filters import PriorityFilter
 from .forms import ProgressNoteForm
-from .models import Action, ActionUpdate, Priority, note_permission
+from .models import Action, ActionUpdate, Priority
+from .selectors import mark_note_rights
+from .services import change_action_status
 
 PRIORITIES_PER_PAGE = 20
-
-
-def mark_note_rights(priorities, user):
-    """Set ``user_can_note`` on every action shown, without a query per action."""
-    may_note = note_permission(user)
-    for priority in priorities:
-        for action in priority.action_list:
-            action.user_can_note = may_note(action)
-    return priorities
-
-
-def partnership_priorities(partnership, user):
-    """The current priorities of one partnership, ready for the priority cards (a fixed number of queries)."""
-    priorities = list(
-        Priority.objects.current().filter(partnership=partnership).for_listing().order_by("order", "number")
-    )
-    return mark_note_rights(priorities, user)
 
 
 @public_page
@@ -95,7 +80,7 @@ def action_note_new(request, pk):
     if request.method == "POST" and form.is_valid():
         new_status = form.cleaned_data["new_status"] or None
         try:
-            action.change_status(new_status, form.cleaned_data["note"], request.user, form.cleaned_data["date"])
+            change_action_status(action, new_status, form.cleaned_data["note"], request.user, form.cleaned_data["date"])
         except ValidationError as error:
             for field, field_errors in error.message_dict.items():
                 form.add_error("new_status" if field == "status" else "note", field_errors)

@@ -18,7 +18,7 @@ from engagement.admin import ParticipantAdmin as BaseParticipantAdmin
 from engagement.models import Participant
 from engagement.roles import CHAIR, STAFF, has_role
 
-from .. import participation, sign_in_sheet
+from .. import services, sign_in_sheet
 from ..models import Attendance, Feedback, Response
 
 
@@ -210,7 +210,7 @@ class ResponseAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        participation.record_response(obj.agenda_item, obj, recorded_by=request.user)
+        services.record_response(obj.agenda_item, obj, recorded_by=request.user)
 
 
 # People's data: staff and the chair only. Replaces the plain registration
@@ -237,8 +237,8 @@ class ParticipantAdmin(BaseParticipantAdmin):
     @admin.action(description="Export the selected people's data (JSON)", permissions=["export"])
     def export_data(self, request, queryset):
         people = queryset.select_related("organisation", "user")
-        data = participation.participant_data(people)
-        body = json.dumps(data, cls=participation.ExportEncoder, indent=2, ensure_ascii=False)
+        data = services.participant_data(people)
+        body = json.dumps(data, cls=services.ExportEncoder, indent=2, ensure_ascii=False)
         http = HttpResponse(body, content_type="application/json; charset=utf-8")
         http["Content-Disposition"] = f'attachment; filename="participant-data-{timezone.localdate():%Y-%m-%d}.json"'
         http["Cache-Control"] = "no-store"
@@ -251,7 +251,7 @@ class ParticipantAdmin(BaseParticipantAdmin):
             erased = 0
             for person in queryset:
                 if person.erased_at is None:
-                    participation.erase_participant(person)
+                    services.erase_participant(person)
                     erased += 1
             self.message_user(
                 request,

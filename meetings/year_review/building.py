@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from engagement.models import Organisation, Partnership
 
-from ..models import AgendaItem, Attendance, Meeting, YearReview
+from ..models import AgendaItem, Attendance, Meeting, YearReview, waited
 from .figures import (
     INVOLVING_NAME,
     INVOLVING_RANK,
@@ -143,7 +143,6 @@ def _headline(report: YearReviewReport, data: YearData, tally: AttendanceTally) 
     counts = [row.attendees for row in report.meetings]
     total = sum(counts)
     slope = trend(counts)
-    kinds = list(tally.organisations.values())
     people = tally.meetings_by_person
     return Headline(
         meetings_held=len(report.meetings),
@@ -151,7 +150,7 @@ def _headline(report: YearReviewReport, data: YearData, tally: AttendanceTally) 
         attendances=total,
         distinct_people=len(people),
         organisations=len(tally.organisations),
-        organisations_by_kind=tuple((label, kinds.count(kind)) for kind, label in Organisation.Kind.choices),
+        organisations_by_kind=tuple(Organisation.count_by_kind(tally.organisations.values())),
         new_people=len(people.keys() - data.came_before),
         came_back=sum(1 for seen in people.values() if len(seen) >= 2),
         average_attendance=total / len(counts) if counts else 0.0,
@@ -208,7 +207,6 @@ def _ladder(report: YearReviewReport, data: YearData, year: int):
 
 def _feedback_loop(partnership: Partnership, meetings, data: YearData, today: datetime.date) -> FeedbackLoop:
     """Items that needed feedback, how many heard back and how fast, and which are still waiting."""
-    waiting_statuses = {AgendaItem.FeedbackStatus.NEED_FEEDBACK, AgendaItem.FeedbackStatus.AWAITING_RESPONSE}
     meeting_by_id = {record.pk: row for record, row in zip(data.held, meetings, strict=True)}
     heard_back = data.heard_back
     target = partnership.feedback_target_days
@@ -224,9 +222,9 @@ def _feedback_loop(partnership: Partnership, meetings, data: YearData, today: da
             responded += 1
             if heard_back.get(item.pk):
                 days.append(max((heard_back[item.pk] - since).days, 0))
-        elif item.feedback_status in waiting_statuses:
-            waited = max((today - since).days, 0)
-            waiting.append(WaitingItem(meeting.date, meeting.title, item.title, waited, waited > target))
+        elif item.feedback_status in AgendaItem.WAITING_STATUSES:
+            days_waited, overdue = waited(since, today, target)
+            waiting.append(WaitingItem(meeting.date, meeting.title, item.title, days_waited, overdue))
     return FeedbackLoop(
         needed=needed,
         responded=responded,

@@ -17,7 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from engagement.roles import CHAIR, FINANCE, MEMBER, has_role, role_required
-from meetings.participation import participant_for_user
+from engagement.services import participant_for_user
 
 from .. import services
 from ..forms import ClaimForm, RejectForm, StartClaimForm, claim_line_formset

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from engagement.models import Partnership
 from engagement.roles import CHAIR, FINANCE, has_role, role_required
-from meetings.participation import participant_for_user
+from engagement.services import participant_for_user
 
 from .. import exports, reports, services
 from ..forms import PaymentRunForm, RejectForm, YearSummaryForm
