@@ -7,10 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from engagement.cache import public_page
 from engagement.models import Partnership
 from meetings.models import Meeting
 from priorities.selectors import partnership_priorities
+from toolkit.page_cache import public_page
 
 UPCOMING_ON_HOME = 6
 

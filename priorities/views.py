@@ -9,13 +9,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from engagement.cache import public_page
 from engagement.models import Partnership
+from toolkit.exports import csv_response, xlsx_bytes, xlsx_response
+from toolkit.page_cache import public_page
 
-from .exports import ActionPlan, to_csv, to_xlsx
+from .exports import ActionPlan
 from .filters import PriorityFilter
 from .forms import ProgressNoteForm
 from .models import Action, ActionUpdate, Priority
@@ -99,10 +99,5 @@ def action_plan_export(request, slug, fmt):
     partnership = get_object_or_404(Partnership, slug=slug)
     plan = ActionPlan(partnership)
     if fmt == "csv":
-        response = HttpResponse(to_csv(plan), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            to_xlsx(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{plan.filename_stem}.{fmt}"'
-    return response
+        return csv_response(plan.table(), plan.filename("csv"))
+    return xlsx_response(xlsx_bytes([plan.table()]), plan.filename("xlsx"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from meetings.models import Meeting
+from toolkit.downloads import download_name
 
 from .models import ZERO, Claim, ExpenseCategory, person_name
 
@@ -132,7 +133,8 @@ class ClaimYearSummary:
         return sum((row.total for row in self.by_status if row.status != Claim.Status.DRAFT), ZERO)
 
     def filename(self, extension):
-        return f"claims-{self.partnership.slug}-{self.year}-{str(self.year + 1)[-2:]}.{extension}"
+        # Always "2023-24", whatever month the partnership's year starts.
+        return download_name("claims", self.partnership.slug, self.year, str(self.year + 1)[-2:], extension=extension)
 
 
 def year_summary(partnership, year):

@@ -17,6 +17,7 @@ from django.utils.text import Truncator
 from engagement.admin import ParticipantAdmin as BaseParticipantAdmin
 from engagement.models import Participant
 from engagement.roles import CHAIR, STAFF, has_role
+from toolkit.downloads import attachment, download_name
 
 from .. import services, sign_in_sheet
 from ..models import Attendance, Feedback, Response
@@ -159,7 +160,7 @@ class AttendanceAdmin(admin.ModelAdmin):
             rows = rows.defer("access_needs")
             for row in rows:
                 row.share_access_needs = False
-        return sign_in_sheet.response(rows, f"sign-in-sheet-{timezone.localdate():%Y-%m-%d}.csv")
+        return sign_in_sheet.response(rows, download_name("sign-in-sheet", timezone.localdate(), extension="csv"))
 
 
 @admin.register(Feedback)
@@ -240,9 +241,9 @@ class ParticipantAdmin(BaseParticipantAdmin):
         data = services.participant_data(people)
         body = json.dumps(data, cls=services.ExportEncoder, indent=2, ensure_ascii=False)
         http = HttpResponse(body, content_type="application/json; charset=utf-8")
-        http["Content-Disposition"] = f'attachment; filename="participant-data-{timezone.localdate():%Y-%m-%d}.json"'
-        http["Cache-Control"] = "no-store"
-        return http
+        return attachment(
+            http, download_name("participant-data", timezone.localdate(), extension="json"), personal=True
+        )
 
     @admin.action(description="Erase the selected people (anonymise, keeping counts)", permissions=["erase"])
     def erase(self, request, queryset):

@@ -11,9 +11,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from engagement.cache import public_page
 from engagement.roles import ALL_ROLES, CHAIR, MEMBER, STAFF, has_role, role_required
 from engagement.services import participant_for_user
+from toolkit.page_cache import public_page
 
 from .. import selectors, services
 from ..forms import PartnershipFilterForm, RegistrationForm, SendViewsForm

@@ -14,9 +14,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from engagement.cache import public_page
 from engagement.models import Partnership
 from engagement.roles import CHAIR, FINANCE, STAFF, role_required
+from toolkit.page_cache import public_page
 
 from ..models import Meeting, YearReview
 from ..year_review import build_year_review, year_or_none

@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from engagement.models import Partnership
+from toolkit.downloads import download_name
 
 from ..models import AgendaItem, YearReview
 
@@ -240,5 +241,5 @@ class YearReviewReport:
 
     def filename(self, extension):
         """e.g. ``lewisham-year-review-2023-24.xlsx`` (``-draft`` before the extension for a draft)."""
-        draft = "-draft" if self.is_draft else ""
-        return f"{self.partnership.slug}-year-review-{self.label.replace('/', '-')}{draft}.{extension}"
+        draft = "draft" if self.is_draft else ""
+        return download_name(self.partnership.slug, "year-review", self.label, draft, extension=extension)

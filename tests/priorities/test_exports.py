@@ -9,9 +9,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from engagement.models import Organisation
-from priorities.exports import HEADERS, neutralise
+from priorities.exports import HEADERS
 from priorities.models import Action
 from priorities.services import add_action_note
+from toolkit.exports import neutralise
 
 from .conftest import days, make_action, make_priority
 

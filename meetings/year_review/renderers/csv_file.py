@@ -1,16 +1,16 @@
 """The year review's appendix as CSV: one row per agenda item, the meeting's columns repeated.
 
 A held meeting without business items still gets one row, so no meeting
-and none of its attendees go missing. UTF-8 with a byte-order mark so that
-Excel reads dashes and names correctly; streamed in chunks, so the response
-never holds the whole file in memory.
+and none of its attendees go missing. ``toolkit.exports`` writes it: UTF-8
+with a byte-order mark so that Excel reads dashes and names correctly,
+streamed in chunks so the response never holds the whole file in memory.
 """
-
-import csv
 
 from django.http import StreamingHttpResponse
 
-from . import finish, neutralise
+from toolkit.exports import CSV_CONTENT_TYPE, Column, Table, csv_chunks
+
+from . import finish
 
 HEADERS = [
     "Meeting date",
@@ -28,20 +28,9 @@ HEADERS = [
     "Review status",
 ]
 
-# Rows written per chunk: few enough to keep memory flat, enough to avoid a write per row.
-ROWS_PER_CHUNK = 200
-
-
-class _Line:
-    """A file-like object whose ``write`` hands the line back, for ``csv.writer``."""
-
-    def write(self, value):
-        return value
-
 
 def rows(report):
-    """The CSV's rows, header first, as Python values (not yet neutralised)."""
-    yield HEADERS
+    """The CSV's rows, as Python values (``toolkit.exports`` neutralises text)."""
     status = "Draft" if report.is_draft else "Final"
     for meeting in report.meetings:
         columns = [meeting.date.isoformat(), meeting.title, meeting.format, meeting.attendees, meeting.online]
@@ -61,20 +50,15 @@ def rows(report):
             ]
 
 
+def table(report):
+    return Table("Year review", [Column(header) for header in HEADERS], rows(report))
+
+
 def chunks(report):
-    """The encoded file, a byte-order mark first, then ``ROWS_PER_CHUNK`` lines at a time."""
-    writer = csv.writer(_Line())
-    yield "\ufeff"
-    lines = []
-    for row in rows(report):
-        lines.append(writer.writerow([neutralise(value) for value in row]))
-        if len(lines) >= ROWS_PER_CHUNK:
-            yield "".join(lines)
-            lines = []
-    if lines:
-        yield "".join(lines)
+    """The encoded file, a byte-order mark first, then a few hundred lines at a time."""
+    return csv_chunks(table(report))
 
 
 def render(request, report):
-    response = StreamingHttpResponse(chunks(report), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(chunks(report), content_type=CSV_CONTENT_TYPE)
     return finish(response, report, "csv")
