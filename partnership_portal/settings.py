@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "meetings",
     "priorities",
     "reimbursement",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -57,7 +57,7 @@ def test_demo_lewisham_2023_narrative_is_the_seeds_draft(demo_data):
 
 
 def test_demo_loader_is_idempotent(demo_data):
-    from meetings import demo_reports
+    from demo import year_review as demo_reports
 
     demo_reports.load(demo_data)
     demo_reports.load(demo_data)

@@ -2,8 +2,8 @@
 
 from django.core.management import call_command
 
-from partnership_portal.management.commands.load_demo import LOADERS
-from priorities import demo
+from demo import priorities as demo
+from demo.management.commands.load_demo import LOADERS
 from priorities.models import Action, ActionUpdate, Priority
 from priorities.services import add_action_note
 

@@ -18,12 +18,12 @@ import datetime
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from engagement.demo import email_for
 from engagement.models import Organisation, Participant, Theme
 from meetings.models import AgendaItem, Meeting
+from priorities.models import Action, FrameworkTag, Priority
+from priorities.services import change_action_status
 
-from .models import Action, FrameworkTag, Priority
-from .services import change_action_status
+from .engagement import email_for
 
 IMMEDIATE = Action.Horizon.IMMEDIATE
 FUTURE = Action.Horizon.FUTURE

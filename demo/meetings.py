@@ -13,11 +13,11 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from engagement.demo import LEWISHAM_PEOPLE, LEWISHAM_STAFF, email_for
 from engagement.models import EngagementType, Participant, Theme
+from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Paper, Response
 from toolkit.pdf import html_to_pdf
 
-from .models import AgendaItem, Attendance, Feedback, Meeting, Paper, Response
+from .engagement import LEWISHAM_PEOPLE, LEWISHAM_STAFF, email_for
 
 CIVIC_SUITE = "Civic Suite, Catford Road, London SE6 9SE"
 LPP = "Lewisham People's Partnership"
@@ -323,14 +323,14 @@ def load_lewisham(lewisham):
     _paper(
         meeting,
         "Lewisham People's Partnership – Year 1 Review – Draft",
-        "meetings/demo/year_one_review.html",
+        "demo/year_one_review.html",
         Paper.Visibility.PUBLIC,
         review_item,
     )
     _paper(
         meeting,
         "Draft reimbursement proposal for discussion (members only)",
-        "meetings/demo/reimbursement_proposal.html",
+        "demo/reimbursement_proposal.html",
         Paper.Visibility.MEMBERS,
     )
 
