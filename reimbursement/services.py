@@ -10,12 +10,15 @@ else sets a claim's status.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from engagement.models import Participant
 from engagement.roles import CHAIR, FINANCE, has_role
 from meetings.models import Attendance, Meeting
 
@@ -51,7 +54,7 @@ def _record(claim, by, now, reason):
 # --- Which meetings a person can claim for ---------------------------------------------------
 
 
-def deadline_message(meeting, policy):
+def deadline_message(meeting: Meeting, policy: PaymentPolicy) -> str:
     deadline = policy.deadline_for(meeting)
     return (
         f"The deadline for claims for {meeting.title} on {_day(meeting.local_date)} was {_day(deadline)}: "
@@ -59,7 +62,7 @@ def deadline_message(meeting, policy):
     )
 
 
-def policy_for(meeting, policies):
+def policy_for(meeting: Meeting, policies: Iterable[PaymentPolicy]) -> PaymentPolicy | None:
     """The policy in force on the meeting's date, from ``policies`` (newest first), or None."""
     for policy in policies:
         if policy.partnership_id == meeting.partnership_id and policy.effective_from <= meeting.local_date:
@@ -88,7 +91,7 @@ class ClaimOption:
         return not self.refusal
 
 
-def claimable_attendances(participant):
+def claimable_attendances(participant: Participant) -> QuerySet[Attendance]:
     """Attendances a claim could be made for: recorded as attended, not as staff, not claimed yet."""
     return (
         Attendance.objects.counted()
@@ -99,7 +102,7 @@ def claimable_attendances(participant):
     )
 
 
-def refusal_for(attendance, policy, now=None):
+def refusal_for(attendance: Attendance, policy: PaymentPolicy | None, now: datetime.datetime | None = None) -> str:
     """Why a claim for ``attendance`` cannot be started now, or '' if it can."""
     meeting = attendance.meeting
     if meeting.start > _now(now):
@@ -114,7 +117,7 @@ def refusal_for(attendance, policy, now=None):
     return ""
 
 
-def claim_options(participant, now=None):
+def claim_options(participant: Participant | None, now: datetime.datetime | None = None) -> list[ClaimOption]:
     """The person's unclaimed meetings, newest first, each with its policy and whether it is still open.
 
     Two queries whatever the number of meetings.
@@ -131,13 +134,13 @@ def claim_options(participant, now=None):
     return options
 
 
-def default_meeting_hours(meeting):
+def default_meeting_hours(meeting: Meeting) -> Decimal:
     """The meeting's length in hours, to the quarter hour (a starting point the member can change)."""
     quarters = round((meeting.end - meeting.start) / datetime.timedelta(minutes=15))
     return min(Decimal(quarters) / 4, Decimal(12)).quantize(Decimal("0.01"))
 
 
-def start_claim(participant, attendance_id, *, by, now=None):
+def start_claim(participant: Participant, attendance_id: int, *, by, now: datetime.datetime | None = None) -> Claim:
     """Start a draft claim for one attendance. Refused after the deadline, for others' or unattended meetings."""
     now = _now(now)
     with transaction.atomic():
@@ -210,7 +213,7 @@ def _own(claim, by):
         raise ClaimRefused("You can only change your own claims.")
 
 
-def not_editable_message(claim):
+def not_editable_message(claim: Claim) -> str:
     return f"This claim is {claim.get_status_display().lower()}, so it can no longer be changed."
 
 
@@ -259,7 +262,16 @@ def _apply_line(claim, change, order, saved_files):
         receipt.save()
 
 
-def update_claim(claim_id, *, by, meeting_hours, preparation_hours, payment_declined, lines=(), now=None):
+def update_claim(
+    claim_id: int,
+    *,
+    by,
+    meeting_hours: Decimal,
+    preparation_hours: Decimal,
+    payment_declined: bool,
+    lines: Iterable[LineChange] = (),
+    now: datetime.datetime | None = None,
+) -> Claim:
     """Save the claimant's changes to a draft or rejected claim and work out its totals again."""
     now = _now(now)
     saved_files = []
@@ -293,7 +305,7 @@ def _update_claim(claim_id, by, meeting_hours, preparation_hours, payment_declin
     return claim
 
 
-def line_problems(claim, lines, receipts_by_line):
+def line_problems(claim: Claim, lines: Iterable[ClaimLine], receipts_by_line: dict) -> list[str]:
     """What is wrong with the lines under the claim's policy: categories, receipts, taxi reasons."""
     problems = []
     for line in lines:
@@ -313,7 +325,7 @@ def _lines_and_receipts(claim):
     return lines, receipts
 
 
-def submit_claim(claim_id, *, by, declared, now=None):
+def submit_claim(claim_id: int, *, by, declared: bool, now: datetime.datetime | None = None) -> bool:
     """Send a draft, or a corrected rejected claim, to the approvers.
 
     A draft is refused after the policy's deadline (the message names the
@@ -354,7 +366,7 @@ def submit_claim(claim_id, *, by, declared, now=None):
     return True
 
 
-def delete_draft(claim_id, *, by):
+def delete_draft(claim_id: int, *, by) -> bool:
     """Delete a draft (for example one started for the wrong meeting). Submitted claims stay on record."""
     with transaction.atomic():
         claim = _locked(claim_id)
@@ -370,7 +382,7 @@ def delete_draft(claim_id, *, by):
 # --- The approvers' changes ------------------------------------------------------------------
 
 
-def approval_problems(claim):
+def approval_problems(claim: Claim) -> list[str]:
     """Re-check a claim before it is approved: the attendance, the policy, the receipts, the sums."""
     problems = []
     attendance = claim.attendance
@@ -405,7 +417,7 @@ def _check_approver(claim, by, roles=APPROVERS, doing="approve or reject"):
         raise ClaimRefused(f"You cannot {doing} your own claim: another approver must do it.")
 
 
-def approve_claim(claim_id, *, by, now=None):
+def approve_claim(claim_id: int, *, by, now: datetime.datetime | None = None) -> bool:
     """Approve a submitted claim after re-checking it. False if it was already approved (or paid)."""
     now = _now(now)
     with transaction.atomic():
@@ -426,7 +438,7 @@ def approve_claim(claim_id, *, by, now=None):
     return True
 
 
-def reject_claim(claim_id, *, by, reason, now=None):
+def reject_claim(claim_id: int, *, by, reason: str, now: datetime.datetime | None = None) -> bool:
     """Send a submitted claim back with a reason the claimant will read. False if already rejected."""
     now = _now(now)
     reason = (reason or "").strip()
@@ -466,7 +478,9 @@ def _check_payment(by, reference):
     return reference
 
 
-def pay_claim(claim_id, *, by, reference, paid_on, now=None):
+def pay_claim(
+    claim_id: int, *, by, reference: str, paid_on: datetime.date, now: datetime.datetime | None = None
+) -> bool:
     """Mark one approved claim paid. False if it was already paid; refused unless approved."""
     now = _now(now)
     reference = _check_payment(by, reference)
@@ -480,7 +494,14 @@ def pay_claim(claim_id, *, by, reference, paid_on, now=None):
     return True
 
 
-def mark_run_paid(*, by, reference, paid_on, approved_before, now=None):
+def mark_run_paid(
+    *,
+    by,
+    reference: str,
+    paid_on: datetime.date,
+    approved_before: datetime.datetime | None,
+    now: datetime.datetime | None = None,
+) -> list[int]:
     """Mark paid every claim of a payment run: approved by ``approved_before`` and not yet paid.
 
     The payment run's CSV and this use the same cut-off, so exactly the claims
