@@ -32,9 +32,12 @@ RUN useradd --system --uid 10001 --no-create-home --home-dir /app --shell /usr/s
     && chown portal:portal /app/media
 USER portal
 
+# Behind a load balancer or nginx, run with TRUSTED_PROXY_COUNT=1 (the number of proxies in front), so that
+# sign-in lockouts are per person and not for everyone at the proxy's address; 0 ignores X-Forwarded-For.
 ENV DEBUG=0 \
     MEDIA_ROOT=/app/media \
-    MIGRATE_ON_START=1
+    MIGRATE_ON_START=1 \
+    TRUSTED_PROXY_COUNT=0
 
 EXPOSE 8000
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-load install migrate demo clean
+.PHONY: run test lint format bench bench-load bench-scale install migrate demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,15 @@ migrate: install
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo
 
-## make run: the portal on http://127.0.0.1:8000 with SQLite and the demo data.
+## make run: the portal on http://127.0.0.1:8000 (PORT=8001 make run for another port) with SQLite and the demo data.
+## check_pdf says which system libraries to install when PDFs cannot be made; the server starts anyway,
+## since every page but the PDFs works without them.
+PORT ?= 8000
 run: install
 	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py load_demo
-	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py load_demo --port $(PORT)
+	@$(BIN)/python manage.py check_pdf || echo "The portal starts anyway: every page but the PDFs works."
+	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## make test: the whole suite; on PostgreSQL when DATABASE_URL is set.
 ## One worker per core (pytest-xdist), each with its own test database; a module's tests stay on one
@@ -46,6 +50,11 @@ bench: install
 
 bench-load: install
 	bash bench/load.sh
+
+## make bench-scale: every page at demo size and at a region's size, on PostgreSQL (its own database,
+## portal_bench_scale on 127.0.0.1:5432: BENCH_SCALE_SERVER and BENCH_SCALE_DB change them).
+bench-scale: install
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -18,6 +18,15 @@ ALL_ROLES = (MEMBER, STAFF, CHAIR, FINANCE)
 # Who may see the back-office side of the portal (records, reports, views).
 OFFICE_ROLES = (STAFF, CHAIR)
 
+# How a 403 page names who a page is for.
+ROLE_IN_WORDS = {MEMBER: "members", STAFF: "staff", CHAIR: "the chair", FINANCE: "finance"}
+
+
+def roles_in_words(roles):
+    """'staff and the chair', 'members', 'finance, staff and the chair'."""
+    words = [ROLE_IN_WORDS.get(role, role) for role in roles]
+    return " and ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} and {words[-1]}"
+
 
 def role_names(user):
     """The user's role names, read once per request and kept on the user."""
@@ -44,7 +53,7 @@ def role_required(*roles):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not has_role(request.user, *roles):
-                raise PermissionDenied
+                raise PermissionDenied(f"This page is for {roles_in_words(roles)}.")
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseModelFormSet, modelformset_factory
 
 from engagement.models import Organisation, Participant, Partnership, Theme
+from engagement.query_string import QueryForm
 
 from .attendance_import import MAX_BYTES
 from .models import Attendance, Feedback, Response
@@ -164,8 +165,8 @@ class WalkInForm(forms.Form):
         self.email_match = None
         self.candidates = []
         if self.is_bound:
-            name = str(self.data.get(self.add_prefix("name"), "")).strip()[:200]
-            email = str(self.data.get(self.add_prefix("email"), "")).strip()[:254]
+            # Search only with what the fields accept: a NUL byte or an over-long value never reaches a query.
+            name, email = self._valid_value("name"), self._valid_value("email")
             found = list(Participant.objects.find(name=name, email=email).select_related("organisation")[:10])
             by_email = [p for p in found if email and p.email.lower() == email.lower()]
             if by_email:
@@ -178,6 +179,13 @@ class WalkInForm(forms.Form):
             ]
         else:
             del self.fields["match"]
+
+    def _valid_value(self, name):
+        """The field's typed value if the field accepts it, else ''."""
+        try:
+            return self.fields[name].clean(self[name].data) or ""
+        except ValidationError:
+            return ""
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -326,8 +334,8 @@ class ResponseForm(forms.ModelForm):
         return data
 
 
-class PartnershipFilterForm(forms.Form):
-    """Which partnership's 'you said, we did' to show."""
+class PartnershipFilterForm(QueryForm):
+    """Which partnership's records to show (``?partnership=<slug>``): 'you said, we did', the calendar, policies."""
 
     partnership = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="slug", empty_label="All partnerships"

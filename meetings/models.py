@@ -13,6 +13,7 @@ from django.utils import timezone
 from engagement.files import RandomName
 from engagement.models import EngagementType, Participant, Partnership, Theme
 from engagement.roles import CHAIR, FINANCE, STAFF, has_role
+from engagement.validators import validate_typed_date
 
 # An attendance that counts: the person came and is not system staff.
 COUNTED_ATTENDANCE = Q(status="attended") & Q(counts_as_staff=False) & Q(participant__is_system_staff=False)
@@ -80,8 +81,8 @@ class Meeting(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="meetings")
     title = models.CharField(max_length=200)
-    start = models.DateTimeField()
-    end = models.DateTimeField()
+    start = models.DateTimeField(validators=[validate_typed_date])
+    end = models.DateTimeField(validators=[validate_typed_date])
     venue = models.CharField(max_length=300, blank=True)
     online_link = models.URLField(blank=True, help_text="Shown to everyone on the agenda and in the calendar.")
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.IN_PERSON)
@@ -169,7 +170,10 @@ class AgendaItem(models.Model):
     outcome = models.TextField(blank=True)
     feedback_status = models.CharField(max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.NONE)
     feedback_requested_on = models.DateField(
-        null=True, blank=True, help_text="When people started waiting to hear back (defaults to the meeting date)."
+        null=True,
+        blank=True,
+        validators=[validate_typed_date],
+        help_text="When people started waiting to hear back (defaults to the meeting date).",
     )
     views_summary = models.TextField(
         "what people said", blank=True, help_text="A staff-written summary of the views heard."
@@ -318,7 +322,7 @@ class Feedback(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_typed_date])
 
     class Meta:
         ordering = ["-created_at"]
@@ -346,11 +350,11 @@ class Response(models.Model):
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="responses")
     what_we_did = models.TextField("what we did")
     decided_by = models.CharField(max_length=200, help_text="Who decided, e.g. LCP Strategic Board.")
-    decided_on = models.DateField()
+    decided_on = models.DateField(validators=[validate_typed_date])
     changed = models.CharField("what it changed", max_length=20, choices=Changed.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DONE)
     reason = models.TextField(blank=True, help_text="Why a change was not possible, if it was not.")
-    reported_back_on = models.DateField(null=True, blank=True)
+    reported_back_on = models.DateField(null=True, blank=True, validators=[validate_typed_date])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

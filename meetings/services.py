@@ -108,15 +108,25 @@ def save_attendance_rows(forms: Iterable) -> int:
 
 
 def record_walk_in(
-    meeting: Meeting, participant: Participant, *, mode: str, counts_as_staff: bool = False
+    meeting: Meeting, participant: Participant, *, mode: str, counts_as_staff: bool = False, confirmed_new: bool = False
 ) -> tuple[Attendance, bool]:
     """Mark ``participant`` as having come to ``meeting``; returns ``(attendance, created)``.
 
     ``participant`` may be unsaved (someone new): it is saved in the same
     transaction. Someone who registered and then turned up keeps their one
     attendance; only people who had not registered are walk-ins.
+
+    The meeting's row is locked, so walk-ins at one meeting are recorded one
+    at a time. Someone new is first looked for again under the lock: the same
+    email, or the same name without an email already at this meeting, is the
+    same person (the desk pressed "Add" twice, or two people at the desk typed
+    the same walk-in), unless staff saw the people of that name and said this
+    is someone new (``confirmed_new``).
     """
     with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        if participant.pk is None and not confirmed_new:
+            participant = _same_person(meeting, participant) or participant
         if participant.pk is None:
             participant.save()
             attendance = None
@@ -139,6 +149,20 @@ def record_walk_in(
         return attendance, False
 
 
+def _same_person(meeting, new):
+    """A saved participant who is the unsaved ``new`` walk-in at ``meeting``, or None."""
+    email = (new.email or "").strip()
+    if email:
+        return Participant.objects.filter(email__iexact=email).first()
+    return (
+        Participant.objects.filter(
+            name__iexact=new.name.strip(), email="", erased_at__isnull=True, attendances__meeting=meeting
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 def send_views(
     item: AgendaItem,
     participant: Participant | None,
@@ -148,12 +172,21 @@ def send_views(
     recorded_by=None,
     themes: Iterable = (),
 ) -> tuple[Feedback, bool]:
-    """Keep someone's views on an agenda item; a repeat of the same words is not kept twice."""
+    """Keep someone's views on an agenda item; returns ``(feedback, created)``.
+
+    The same words from the same person by the same channel are kept once,
+    however often they are sent (a double click, a refresh, two tabs): the
+    item's row is locked while we look. Views from someone not known are the
+    same when the same member of staff recorded the same words.
+    """
     text = text.strip()
     with transaction.atomic():
+        AgendaItem.objects.select_for_update().filter(pk=item.pk).first()
         existing = Feedback.objects.filter(agenda_item=item, participant=participant, channel=channel, text=text)
-        if participant is not None and existing.exists():
-            return existing.first(), False
+        if participant is None:
+            existing = existing.filter(recorded_by=recorded_by)
+        if existing.exists():
+            return existing.order_by("pk").first(), False
         feedback = Feedback.objects.create(
             agenda_item=item, participant=participant, channel=channel, text=text, recorded_by=recorded_by
         )
@@ -169,6 +202,8 @@ def record_response(
 
     ``response`` is an unsaved (or changed) ``Response``. Any response,
     including 'in progress' or 'not possible', means people have heard back.
+    The same new 'we did' sent twice is kept once (the item's row is locked
+    while we look): ``response`` then becomes the one already kept.
     """
     with transaction.atomic():
         item = AgendaItem.objects.select_for_update().get(pk=item.pk)
@@ -177,7 +212,14 @@ def record_response(
             response.recorded_by = recorded_by
         if response.status != Response.Status.NOT_POSSIBLE:
             response.reason = response.reason.strip()
-        response.save()
+        kept = _same_response(item, response) if response.pk is None else None
+        if kept is not None:
+            # The caller's object becomes the one already kept (the admin then shows that one).
+            response.pk = kept.pk
+            response._state.adding = False
+            response.refresh_from_db()
+        else:
+            response.save()
         fields = []
         if item.feedback_status != AgendaItem.FeedbackStatus.RESPONDED:
             item.feedback_status = AgendaItem.FeedbackStatus.RESPONDED
@@ -188,6 +230,24 @@ def record_response(
         if fields:
             item.save(update_fields=fields)
         return response
+
+
+def _same_response(item, response):
+    """A 'we did' already kept for ``item`` that says what the unsaved ``response`` says, or None."""
+    return (
+        Response.objects.filter(
+            agenda_item=item,
+            what_we_did=response.what_we_did,
+            decided_by=response.decided_by,
+            decided_on=response.decided_on,
+            changed=response.changed,
+            status=response.status,
+            reason=response.reason,
+            reported_back_on=response.reported_back_on,
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def erase_participant(participant: Participant) -> Participant:

@@ -7,4 +7,6 @@ def roles(request):
     return {
         "is_office": has_role(user, STAFF, CHAIR),
         "is_finance": has_role(user, FINANCE, CHAIR),
+        # Only finance pays a run (the chair approves claims but does not pay them).
+        "is_payer": has_role(user, FINANCE),
     }

@@ -5,6 +5,8 @@ developer's laptop (SQLite, DEBUG on, console email); production sets
 ``DEBUG=0``, ``SECRET_KEY``, ``DATABASE_URL`` and ``ALLOWED_HOSTS``.
 """
 
+import ipaddress
+import logging
 import os
 from pathlib import Path
 
@@ -169,6 +171,36 @@ def axes_username(request, credentials=None):
 
 AXES_USERNAME_CALLABLE = axes_username
 
+# Behind reverse proxies (a load balancer, nginx) every request comes from the nearest proxy's address, so
+# one address would be locked out for everyone. TRUSTED_PROXY_COUNT says how many proxies stand in front:
+# the client's address is then read from X-Forwarded-For, that many entries from the right (the one the
+# proxies wrote, not what the client sent). 0, the default, ignores the header: anyone can send it.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+
+def client_ip_address(request):
+    """The address django-axes counts failed sign-ins against (``AXES_CLIENT_IP_CALLABLE``).
+
+    axes' own ``AXES_IPWARE_PROXY_COUNT`` needs django-ipware, which the portal does not install;
+    this callable is axes' other setting for the same job.
+    """
+    from django.conf import settings  # read at call time, so tests can change the count
+
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < count:
+        return remote  # it did not come through every proxy: only the connection's address is known
+    try:
+        return str(ipaddress.ip_address(hops[-count]))
+    except ValueError:
+        return remote
+
+
+AXES_CLIENT_IP_CALLABLE = client_ip_address
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
@@ -271,12 +303,28 @@ PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 60)
 # The apps whose content visitors see: saving or deleting any of their records drops every cached page.
 PUBLIC_PAGE_CONTENT_APPS = ["engagement", "meetings", "priorities"]
 
+
+class QuietForbidden(logging.Filter):
+    """A 403 is someone opening a page that is not for them, not a fault: one line, without a traceback.
+
+    Django logs "Forbidden (Permission denied)" with the exception's traceback attached.
+    """
+
+    def filter(self, record):
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"quiet_forbidden": {"()": QuietForbidden}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["quiet_forbidden"]},
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

@@ -9,11 +9,17 @@ admin.site.site_header = "Partnership Portal – back office"
 admin.site.site_title = "Partnership Portal back office"
 admin.site.index_title = "Run the partnership"
 
+# "Not found" and "not allowed" in the site's frame, with a way on (with DEBUG on, Django shows its own 404).
+handler404 = "partnership_portal.views.page_not_found"
+handler403 = "partnership_portal.views.permission_denied"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("p/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    # Before Django's own account URLs: the same sign-in view, with a "Signed in as …" message.
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("meetings.urls")),

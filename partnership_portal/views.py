@@ -1,9 +1,16 @@
-"""The home page, a partnership's page, the health check and static pages."""
+"""The home page, a partnership's page, the health check, static pages and the 403 and 404 pages."""
 
+import re
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -61,6 +68,88 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+class SignInView(LoginView):
+    """Django's sign-in page (``next`` and its safety check included), saying once whom it signed in."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        messages.success(self.request, f"Signed in as {user.get_full_name() or user.username}.")
+        return response
+
+
 def accessibility(request):
     """The accessibility statement UK public-sector sites publish."""
     return render(request, "partnership_portal/accessibility.html")
+
+
+# --- Pages for "not found" and "not allowed" (handler404 and handler403 in urls.py) ---------------
+
+# What the first word of a URL's name says the page was about, and the list to look in instead.
+PAGE_KINDS = {
+    "partnership": ("partnership", "home", "all partnerships"),
+    "meeting": ("meeting", "meeting_list", "all meetings"),
+    "paper": ("paper", "meeting_list", "all meetings"),
+    "priority": ("priority", "priority_list", "all priorities"),
+    "action": ("action", "priority_list", "all priorities"),
+    "claim": ("claim", "claim_list", "your claims"),
+    "receipt": ("receipt", "claim_list", "your claims"),
+    "year": ("year review", "report_index", "the reports"),
+}
+# Django's own words for an object that is not there: too technical to show.
+STOCK_MESSAGE = re.compile(r"^No \w+ matches the given query\.$")
+
+
+def _page_kind(request):
+    match = getattr(request, "resolver_match", None)
+    name = (match.url_name or "") if match else ""
+    return PAGE_KINDS.get(name.split("_")[0])
+
+
+def _partnership_of(request):
+    """The partnership the address names, when it names one that exists (for "back to …")."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return None
+    kwargs, name = match.kwargs, match.url_name or ""
+    if isinstance(kwargs.get("slug"), str):
+        return Partnership.objects.filter(slug=kwargs["slug"]).first()
+    pk = kwargs.get("pk")
+    if not isinstance(pk, int):
+        return None
+    if name.startswith("meeting_"):
+        return Partnership.objects.filter(meetings__pk=pk).first()
+    if name in ("send_views", "record_views", "record_response"):
+        return Partnership.objects.filter(meetings__agenda_items__pk=pk).first()
+    return None
+
+
+def _error_page(request, template, status, message):
+    if not hasattr(request, "user"):  # refused before the user was read
+        request.user = AnonymousUser()
+    kind = _page_kind(request)
+    context = {
+        "message": message,
+        "kind": kind[0] if kind else None,
+        "list_url": reverse(kind[1]) if kind else None,
+        "list_label": kind[2] if kind else None,
+        "partnership": _partnership_of(request),
+        "sign_in_url": f"{reverse('login')}?next={quote(request.get_full_path())}",
+    }
+    return render(request, template, context, status=status)
+
+
+def _own_message(exception):
+    """The exception's message when the portal wrote it for people, else ''."""
+    message = exception.args[0] if exception is not None and exception.args else ""
+    return message if isinstance(message, str) and not STOCK_MESSAGE.match(message) else ""
+
+
+def page_not_found(request, exception=None):
+    """404 in the site's frame: what was not found, in plain words, and where to go instead."""
+    return _error_page(request, "404.html", 404, _own_message(exception))
+
+
+def permission_denied(request, exception=None):
+    """403 in the site's frame: who the page is for, and a way on (sign in, the partnership, home)."""
+    return _error_page(request, "403.html", 403, _own_message(exception))

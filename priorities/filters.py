@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from engagement.models import Organisation, Participant, Partnership, Theme
+from engagement.query_string import QueryForm
 
 from .models import Action, FrameworkTag, Priority
 
@@ -81,6 +82,7 @@ class PriorityFilter(django_filters.FilterSet):
     class Meta:
         model = Priority
         fields = ["partnership", "status", "theme", "framework", "owner", "archived"]
+        form = QueryForm  # unknown values are named beside their field; the list is then empty
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
@@ -123,16 +125,3 @@ class PriorityFilter(django_filters.FilterSet):
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "form-select")
         return form
-
-    def mark_errors(self):
-        """Point each field with an error at its message (for screen readers and the red border)."""
-        for name in self.form.errors:
-            field = self.form.fields.get(name)
-            if field is not None:
-                field.widget.attrs.update(
-                    {
-                        "aria-invalid": "true",
-                        "aria-describedby": f"{self.form[name].id_for_label}-error",
-                        "class": "form-select is-invalid",
-                    }
-                )

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from engagement.validators import validate_typed_date
+
 from .models import EARLIEST_DUE_DATE, Action
 
 STATUS_NOTE_REQUIRED = "Say why the status is changing."
@@ -25,12 +27,17 @@ class ProgressNoteForm(forms.Form):
         label="Date of this note",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_typed_date],
         help_text="Leave empty for today.",
     )
 
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = action
+        if self.is_bound and self.data.get(self.add_prefix("new_status")) == action.status:
+            # Sent again once it took effect (a double click, a refresh): the action already has that status.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("new_status")] = ""
         self.fields["new_status"].choices = [("", f"Keep as “{action.get_status_display()}”")] + [
             (value, label) for value, label in Action.Status.choices if value != action.status
         ]

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagement.models import Organisation, Participant, Partnership, Theme
+from engagement.validators import validate_typed_date
 from meetings.models import AgendaItem, Meeting
 
 # No action of a partnership is due before this day (the portal's records start
@@ -337,7 +338,7 @@ class Action(models.Model):
         related_name="actions",
         verbose_name="owner (person)",
     )
-    due_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True, validators=[validate_typed_date])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     order = models.PositiveSmallIntegerField(default=0)
     agenda_items = models.ManyToManyField(
@@ -452,7 +453,7 @@ class ActionUpdate(models.Model):
     """A dated progress note on an action, with the status change it made, if any."""
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
-    date = models.DateField(default=timezone.localdate)
+    date = models.DateField(default=timezone.localdate, validators=[validate_typed_date])
     note = models.TextField()
     status_from = models.CharField(max_length=20, choices=Action.Status.choices, blank=True)
     status_to = models.CharField(max_length=20, choices=Action.Status.choices, blank=True)

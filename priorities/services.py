@@ -20,7 +20,9 @@ def change_action_status(
     """Record a progress note on ``action`` and, if ``new_status`` differs, move the action to it.
 
     A change always needs a note. Asking for the status the action already
-    has just records the note. ``action`` is updated in memory too.
+    has just records the note. The same note sent again (a double click, a
+    refresh) is kept once: the note already kept is returned. ``action`` is
+    updated in memory too.
     """
     note = (note or "").strip()
     new_status = new_status or None
@@ -33,13 +35,21 @@ def change_action_status(
             raise ValidationError({"note": "Say why the status is changing."})
         if not note:
             raise ValidationError({"note": "Write a note."})
+        author = user if user is not None and user.is_authenticated else None
+        repeat = (
+            ActionUpdate.objects.filter(action=locked, note=note, date=date or timezone.localdate(), author=author)
+            .order_by("pk")
+            .first()
+        )
+        if repeat is not None and not changing:
+            return repeat
         update = ActionUpdate.objects.create(
             action=locked,
             date=date or timezone.localdate(),
             note=note,
             status_from=locked.status if changing else "",
             status_to=new_status if changing else "",
-            author=user if user is not None and user.is_authenticated else None,
+            author=author,
         )
         if changing:
             Action.objects.filter(pk=locked.pk).update(status=new_status, updated_at=timezone.now())

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
 from engagement.models import Partnership
+from engagement.query_string import has_filters, page_number
 from toolkit.exports import csv_response, xlsx_bytes, xlsx_response
 from toolkit.page_cache import public_page
 
@@ -33,14 +34,13 @@ def priority_list(request):
         shown_actions = Action.objects.filter(priority_filter.action_condition())
         priorities = priority_filter.qs.for_listing(shown_actions).order_by("partnership__name", "order", "number")
     else:
-        # Bad filter values: the form shows why beside each field; the list stays empty.
-        priority_filter.mark_errors()
+        # Unknown filter values: the form names each beside its field; the list stays empty.
         priorities = Priority.objects.none()
-    page = Paginator(priorities, PRIORITIES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(priorities, PRIORITIES_PER_PAGE).get_page(page_number(request))
     mark_note_rights(page.object_list, request.user)
     query = request.GET.copy()
     query.pop("page", None)
-    filtered = any(value for key, value in request.GET.items() if key != "page")
+    filtered = has_filters(request)
     return render(
         request,
         "priorities/priority_list.html",

@@ -8,12 +8,15 @@ import datetime
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from engagement.files import clean_upload
 from engagement.models import Partnership
+from engagement.query_string import QueryForm
+from engagement.validators import FiniteDecimalField, validate_typed_date
 
 from .models import Claim, ClaimLine, ExpenseCategory
 from .services import LineChange
@@ -95,7 +98,29 @@ def _hours(meeting):
     return text or "no time"
 
 
-class ClaimLineForm(forms.ModelForm):
+class OneMessagePerField:
+    """A field shows one problem at a time: the first, which ``clean()`` words for people.
+
+    Without this, the model's own check (``ClaimLine.clean``, there for every other way in)
+    said again, in other words, what the form had already said beside the field.
+    """
+
+    def add_error(self, field, error):
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            fresh = {
+                name: errors
+                for name, errors in error.error_dict.items()
+                if name == NON_FIELD_ERRORS or name not in self.errors
+            }
+            if not fresh:
+                return
+            error = ValidationError(fresh)
+        elif field is not None and field in self.errors:
+            return
+        super().add_error(field, error)
+
+
+class ClaimLineForm(OneMessagePerField, forms.ModelForm):
     """One expense. Mileage is worked out from the miles; other amounts are what was paid."""
 
     receipt = forms.FileField(
@@ -108,6 +133,7 @@ class ClaimLineForm(forms.ModelForm):
     class Meta:
         model = ClaimLine
         fields = ["category", "description", "amount", "miles", "passengers", "taxi_reason"]
+        field_classes = {"amount": FiniteDecimalField, "miles": FiniteDecimalField}
         labels = {"amount": "Amount (£)", "miles": "Miles", "taxi_reason": "Why a taxi?"}
         widgets = {
             "amount": forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),
@@ -260,8 +286,12 @@ class PaymentRunForm(forms.Form):
     reference = forms.CharField(
         label="Payment reference", max_length=100, help_text="The batch or run reference in the finance system."
     )
-    paid_on = forms.DateField(label="Date paid", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    approved_before = forms.DateTimeField(widget=forms.HiddenInput)
+    paid_on = forms.DateField(
+        label="Date paid",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_typed_date],
+    )
+    approved_before = forms.DateTimeField(widget=forms.HiddenInput, validators=[validate_typed_date])
 
     def clean_paid_on(self):
         paid_on = self.cleaned_data["paid_on"]
@@ -279,7 +309,7 @@ class PaymentRunForm(forms.Form):
         return cut_off
 
 
-class YearSummaryForm(forms.Form):
+class YearSummaryForm(QueryForm):
     partnership = forms.ModelChoiceField(
         queryset=Partnership.objects.order_by("name"), to_field_name="slug", empty_label=None
     )

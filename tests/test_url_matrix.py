@@ -16,6 +16,7 @@ transaction that is rolled back at the end. Its users are the demo's: ``member``
 ``chair`` and ``finance``.
 """
 
+import contextlib
 import datetime
 import io
 
@@ -53,6 +54,7 @@ EXPECTED = {
     "partnership_detail":        ({"slug": "@slug"},                         everyone(OK)),
     "healthz":                   ({},                                        everyone(OK)),
     "accessibility":             ({},                                        everyone(OK)),
+    "login":                     ({},                                        everyone(OK)),
     "meeting_list":              ({},                                        everyone(OK)),
     "meeting_calendar":          ({},                                        everyone(OK)),
     "meeting_detail":            ({"pk": "@meeting"},                        everyone(OK)),
@@ -145,14 +147,21 @@ def discover(patterns=None, prefix=""):
             yield pattern.name, prefix + str(pattern.pattern)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module and rolled back afterwards."""
+@contextlib.contextmanager
+def demo_world(django_db_blocker):
+    """The demo loaded inside a transaction that is rolled back afterwards; yields ``build_world()``."""
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(DEBUG=True):  # load_demo refuses to run with DEBUG off
             call_command("load_demo", stdout=io.StringIO())
         yield build_world()
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module and rolled back afterwards."""
+    with demo_world(django_db_blocker) as found:
+        yield found
 
 
 def url_for(name, world):

@@ -80,6 +80,7 @@ def walk_in(request, pk):
                     person,
                     mode=form.cleaned_data["mode"],
                     counts_as_staff=form.cleaned_data["counts_as_staff"],
+                    confirmed_new=form.cleaned_data.get("match") == form.NEW,
                 )
             except IntegrityError:
                 # Someone else saved this email a moment ago.

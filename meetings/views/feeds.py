@@ -11,18 +11,18 @@ import icalendar
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
-from engagement.models import Partnership
 from toolkit.downloads import attachment, download_name
 from toolkit.page_cache import public_page
 from toolkit.pdf import html_to_pdf, stylesheet
 
+from ..forms import PartnershipFilterForm
 from ..models import AgendaItem, Meeting
 from .public import can_see_member_papers
 
@@ -121,7 +121,7 @@ def meeting_event(meeting, agenda_url):
 
 
 def build_calendar(meetings, partnership, absolute_url):
-    """An iCalendar of ``meetings`` (one partnership's, or everyone's) with a VTIMEZONE covering their years."""
+    """An iCalendar of ``meetings`` (one partnership's, or everyone's) with the VTIMEZONE their times refer to."""
     who = partnership.name if partnership else "the partnerships"
     calendar = icalendar.Calendar.new(
         prodid=PRODID,
@@ -136,12 +136,46 @@ def build_calendar(meetings, partnership, absolute_url):
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting, absolute_url(meeting.get_absolute_url())))
         days.append(meeting.local_date)
-    if days:
-        # Only the years the meetings need: a VTIMEZONE from 1970 would weigh more than the events.
+    if not days:
+        return calendar
+    if settings.TIME_ZONE == UK_TIME_ZONE:
+        # Before the events, as every calendar app writes it: some parsers read the file in one pass.
+        calendar.subcomponents.insert(0, uk_time_zone())
+    else:
+        # Any other zone: icalendar's definition, for the years the meetings need.
         calendar.add_missing_timezones(
             first_date=datetime.date(min(days).year - 1, 1, 1), last_date=datetime.date(max(days).year + 2, 1, 1)
         )
     return calendar
+
+
+UK_TIME_ZONE = "Europe/London"
+
+
+def uk_time_zone():
+    """Europe/London as two yearly rules (as Outlook, Google and Apple write it), right for any year.
+
+    Since 1996 the UK's clocks go forward at 01:00 UTC on the last Sunday of March and back at
+    01:00 UTC on the last Sunday of October. icalendar's own definition lists each change one by
+    one (RDATE) for a few years; Mozilla's ical.js (Thunderbird, many web calendars) reads that as
+    GMT all year and shows summer meetings an hour late (tests/meetings/test_feeds_icaljs.py).
+    Each rule's DTSTART is local time before the change: 01:00 GMT, 02:00 BST.
+    """
+    zone = icalendar.Timezone()
+    zone.add("TZID", UK_TIME_ZONE)
+    zone.add("X-LIC-LOCATION", UK_TIME_ZONE)
+    for kind, name, onset, offset_from, offset_to, month in (
+        (icalendar.TimezoneDaylight, "BST", datetime.datetime(1996, 3, 31, 1, 0), 0, 1, 3),
+        (icalendar.TimezoneStandard, "GMT", datetime.datetime(1996, 10, 27, 2, 0), 1, 0, 10),
+    ):
+        rule = kind()
+        rule.add("TZNAME", name)
+        rule.add("TZOFFSETFROM", datetime.timedelta(hours=offset_from))
+        rule.add("TZOFFSETTO", datetime.timedelta(hours=offset_to))
+        rule.add("DTSTART", onset)
+        rule.add("RRULE", {"FREQ": "YEARLY", "BYMONTH": month, "BYDAY": "-1SU"})
+        zone.add_component(rule)
+    return zone
 
 
 def calendar_meetings(partnership=None):
@@ -166,8 +200,11 @@ def calendar_meetings(partnership=None):
 @public_page
 def meeting_calendar(request):
     """All meetings (or one partnership's, ``?partnership=<slug>``) as an iCalendar feed."""
-    slug = request.GET.get("partnership", "").strip()
-    partnership = get_object_or_404(Partnership, slug=slug) if slug else None
+    form = PartnershipFilterForm(request.GET)
+    if not form.is_valid():
+        # A calendar app subscribed to a mistyped address hears "not found", not an empty calendar.
+        raise Http404(" ".join(form.problems))
+    partnership = form.cleaned_data["partnership"]
     calendar = build_calendar(calendar_meetings(partnership), partnership, request.build_absolute_uri)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     filename = download_name(partnership.slug if partnership else "", "meetings", extension="ics")

@@ -7,10 +7,10 @@ Staff's side (recording who came, views received, 'we did') is in
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from engagement.query_string import page_number
 from engagement.roles import ALL_ROLES, CHAIR, MEMBER, STAFF, has_role, role_required
 from engagement.services import participant_for_user
 from toolkit.page_cache import public_page
@@ -165,7 +165,7 @@ def my_views(request):
         )
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(views, VIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(views, VIEWS_PER_PAGE).get_page(page_number(request))
     return render(request, "meetings/participation/my_views.html", {"page_obj": page, "views": page.object_list})
 
 
@@ -173,15 +173,15 @@ def my_views(request):
 def you_said_we_did(request):
     """What people said, what was done, and what is still waiting, per partnership, oldest wait first."""
     form = PartnershipFilterForm(request.GET)
-    if not form.is_valid():
-        raise Http404("No such partnership.")
-    partnership = form.cleaned_data["partnership"]
-    waiting = Paginator(selectors.waiting_for_feedback(partnership), WAITING_PER_PAGE).get_page(
-        request.GET.get("waiting_page")
-    )
-    responded = Paginator(selectors.responded_items(partnership), RESPONDED_PER_PAGE).get_page(
-        request.GET.get("responded_page")
-    )
+    if form.is_valid():
+        partnership = form.cleaned_data["partnership"]
+        waiting_items = selectors.waiting_for_feedback(partnership)
+        responded_items = selectors.responded_items(partnership)
+    else:
+        # An unknown partnership: both lists empty, and the page names it (as every list does).
+        partnership, waiting_items, responded_items = None, AgendaItem.objects.none(), AgendaItem.objects.none()
+    waiting = Paginator(waiting_items, WAITING_PER_PAGE).get_page(page_number(request, "waiting_page"))
+    responded = Paginator(responded_items, RESPONDED_PER_PAGE).get_page(page_number(request, "responded_page"))
     waiting_items = selectors.with_days_waiting(waiting.object_list)
     query = request.GET.copy()
     for key in ("waiting_page", "responded_page"):

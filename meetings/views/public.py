@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from engagement.query_string import page_number
 from engagement.roles import ALL_ROLES, has_role
 from toolkit.page_cache import public_page
 
@@ -22,10 +23,9 @@ def can_see_member_papers(user):
 def meeting_list(request):
     """All meetings, newest first, filterable by partnership, year, format and engagement type."""
     meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.with_counts().order_by("-start"))
-    if not meeting_filter.is_valid():
-        # An unknown partnership or year in a shared link is a clear 404, not a 500.
-        raise Http404("No such partnership, year, format or type of engagement.")
-    page = Paginator(meeting_filter.qs, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    # An unknown partnership or year in a shared link shows an empty list that names it, as every list does.
+    meetings = meeting_filter.qs if meeting_filter.is_valid() else Meeting.objects.none()
+    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(page_number(request))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from engagement.files import RandomName
 from engagement.models import Participant
 from engagement.roles import CHAIR, FINANCE, has_role
+from engagement.validators import validate_typed_date
 from meetings.models import Attendance
 
 from .policies import (
@@ -330,7 +331,7 @@ class Receipt(models.Model):
     line = models.OneToOneField(ClaimLine, on_delete=models.CASCADE, related_name="receipt")
     file = models.FileField(upload_to=RandomName("receipts"))
     size = models.PositiveIntegerField(default=0)
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(default=timezone.now, validators=[validate_typed_date])
 
     objects = ReceiptQuerySet.as_manager()
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from engagement.models import Partnership
+from engagement.validators import validate_typed_date
 
 ZERO = Decimal("0.00")
 PENNY = Decimal("0.01")
@@ -201,7 +202,9 @@ class PaymentPolicy(RateCard):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="payment_policies")
     name = models.CharField(max_length=200, help_text="e.g. Involvement payments 2024/25")
-    effective_from = models.DateField(help_text="Applies to meetings on or after this date, until a newer policy.")
+    effective_from = models.DateField(
+        validators=[validate_typed_date], help_text="Applies to meetings on or after this date, until a newer policy."
+    )
     allows_public_transport = models.BooleanField("public transport", default=True)
     allows_mileage = models.BooleanField("mileage", default=True)
     allows_taxi = models.BooleanField("taxi (with a reason)", default=True)

@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from engagement.query_string import page_number, query_id
 from engagement.roles import CHAIR, FINANCE, MEMBER, has_role, role_required
 from engagement.services import participant_for_user
+from meetings.forms import PartnershipFilterForm
 
 from .. import services
 from ..forms import ClaimForm, RejectForm, StartClaimForm, claim_line_formset
@@ -32,9 +34,11 @@ def claim_policy(request):
     """Each partnership's payment policy in plain words: read before claiming."""
     today = timezone.localdate()
     policies = PaymentPolicy.objects.select_related("partnership").order_by("partnership__name", "-effective_from")
-    slug = request.GET.get("partnership", "")
-    if slug:
-        policies = policies.filter(partnership__slug=slug)
+    form = PartnershipFilterForm(request.GET)
+    if not form.is_valid():
+        policies = policies.none()  # an unknown partnership: the page names it
+    elif form.cleaned_data["partnership"] is not None:
+        policies = policies.filter(partnership=form.cleaned_data["partnership"])
     sections = []
     for partnership, group in itertools.groupby(policies, key=lambda policy: policy.partnership):
         group = list(group)
@@ -50,7 +54,7 @@ def claim_policy(request):
     return render(
         request,
         "reimbursement/policy.html",
-        {"sections": sections, "filtered": bool(slug), "can_claim": has_role(request.user, MEMBER)},
+        {"sections": sections, "form": form, "can_claim": has_role(request.user, MEMBER)},
     )
 
 
@@ -58,7 +62,7 @@ def claim_policy(request):
 def claim_list(request):
     """The signed-in person's own claims, newest first."""
     claims = Claim.objects.owned_by(request.user).for_list().order_by("-created_at", "-pk")
-    page = Paginator(claims, CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(claims, CLAIMS_PER_PAGE).get_page(page_number(request))
     return render(
         request,
         "reimbursement/claim_list.html",
@@ -93,10 +97,7 @@ def claim_new(request):
                 if chosen == str(option.attendance.pk):
                     form.errors["attendance"] = form.error_class([option.refusal])
     else:
-        initial = {}
-        if request.GET.get("attendance", "").isdigit():
-            initial["attendance"] = int(request.GET["attendance"])
-        form = StartClaimForm(initial=initial, options=options)
+        form = StartClaimForm(initial={"attendance": query_id(request, "attendance")}, options=options)
     return render(
         request,
         "reimbursement/claim_new.html",
@@ -174,7 +175,7 @@ def claim_edit(request, pk):
                 "Your claim has been submitted. Finance will check it; you will see here when it is approved and paid.",
             )
             return redirect(claim)
-        messages.error(request, "Please correct the problems shown below. Files you chose need choosing again.")
+        # No message here: the page's error summary lists each problem once, linked to its field.
     else:
         form = ClaimForm(instance=claim)
         formset = claim_line_formset(claim)

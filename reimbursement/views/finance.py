@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from engagement.models import Partnership
+from engagement.query_string import page_number
 from engagement.roles import CHAIR, FINANCE, has_role, role_required
 from engagement.services import participant_for_user
 from toolkit.downloads import download_name
@@ -31,7 +32,7 @@ QUEUE_PER_PAGE = 25
 def finance_queue(request):
     """Submitted claims, oldest first, with what an approver needs to decide; then what awaits payment."""
     queue = Claim.objects.filter(status=Claim.Status.SUBMITTED).for_queue().order_by("submitted_at", "pk")
-    page = Paginator(queue, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(queue, QUEUE_PER_PAGE).get_page(page_number(request))
     awaiting = Claim.objects.awaiting_payment().aggregate(count=Count("pk"), total=Sum("total"))
     participant = participant_for_user(request.user)
     return render(
@@ -137,9 +138,8 @@ def payment_run(request):
 def payment_run_csv(request):
     """The payment run for the finance system: approved, unpaid claims up to the cut-off (default: now)."""
     cut_off = timezone.now()
-    if request.GET.get("approved_before"):
-        form = PaymentRunForm({"approved_before": request.GET["approved_before"]})
-        form.is_valid()
+    form = PaymentRunForm(request.GET)
+    if form["approved_before"].data:
         if "approved_before" in form.errors:
             messages.error(request, "That payment run link is out of date: export the run from this page.")
             return redirect("payment_run")

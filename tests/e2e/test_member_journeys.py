@@ -180,7 +180,9 @@ def test_a_text_file_named_like_a_picture_is_refused_beside_the_receipt_field(br
     receipt.set_input_files({"name": "receipt.png", "mimeType": "image/png", "buffer": b"Taxi, 27 September, 18.40\n"})
     page.get_by_role("button", name="Save as draft").click()
 
-    expect(page.get_by_role("status")).to_contain_text("Please correct the problems shown below.")
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary.get_by_role("link", name=re.compile("^Expense 1: This file is not a PDF"))).to_be_visible()
     receipt = page.get_by_role("group", name=re.compile("^Expense 1: Taxi")).get_by_label("Receipt", exact=True)
     expect(receipt).to_have_accessible_description(
         re.compile(

@@ -72,6 +72,30 @@ def test_summer_and_winter_times_are_europe_london_with_a_vtimezone(client, part
     assert str(calendar["X-WR-TIMEZONE"]) == "Europe/London"
 
 
+def test_the_vtimezone_is_two_yearly_rules_valid_for_any_year(client, partnership):
+    make_meeting(partnership, start=aware(2024, 4, 23, 10, 0))
+    _, calendar = fetch_calendar(client)
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert calendar.subcomponents[0] is zone  # before the events that refer to it
+    rules = {rule.name: rule for rule in zone.subcomponents}
+    assert set(rules) == {"DAYLIGHT", "STANDARD"}
+    for name, month, offsets, onset in (
+        ("DAYLIGHT", 3, (0, 1), datetime.time(1, 0)),  # 01:00 GMT becomes 02:00 BST
+        ("STANDARD", 10, (1, 0), datetime.time(2, 0)),  # 02:00 BST becomes 01:00 GMT
+    ):
+        rule = rules[name]
+        assert rule["RRULE"] == {"FREQ": ["YEARLY"], "BYMONTH": [month], "BYDAY": ["-1SU"]}
+        assert "RDATE" not in rule and "UNTIL" not in rule["RRULE"]
+        assert (rule["TZOFFSETFROM"].td, rule["TZOFFSETTO"].td) == tuple(datetime.timedelta(hours=h) for h in offsets)
+        assert rule["DTSTART"].dt.time() == onset and rule["DTSTART"].dt.year <= 2000
+    assert "COMMENT" not in zone  # no "only works from … to …"
+
+
+def test_an_empty_feed_has_no_vtimezone(client, db):
+    _, calendar = fetch_calendar(client)
+    assert calendar.walk("VTIMEZONE") == []
+
+
 def test_event_has_summary_location_online_link_and_agenda_in_description(client, partnership):
     hybrid = make_meeting(
         partnership,

@@ -106,10 +106,6 @@ def test_filter_by_partnership(client, loop):
     assert "Rewritten in plain language." not in page_text(response)
 
 
-def test_unknown_partnership_is_404(client, loop):
-    assert client.get(URL, {"partnership": "nowhere"}).status_code == 404
-
-
 def test_no_views_text_or_names_are_ever_shown(client, loop, member):
     Feedback.objects.create(agenda_item=loop["old"], participant=member.participant, text="Private words")
     body = page_text(client.get(URL))

@@ -126,3 +126,54 @@ def test_account_pages_open(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
     assert page_text(response).count("<h1") == 1
+
+
+# --- Signing in says so, once, and goes back where the person was --------------------------------
+
+
+def sign_in_link(html):
+    """The href of the main menu's "Sign in" link, as the browser would read it."""
+    import html as html_module
+
+    nav = re.search(r'<nav class="navbar.*?</nav>', html, re.S).group(0)
+    return html_module.unescape(re.search(r'<a class="nav-link" href="([^"]+)">Sign in</a>', nav).group(1))
+
+
+def test_signing_in_says_signed_in_as_once(client, member):
+    member.first_name, member.last_name = "Mina", "Member"
+    member.save()
+    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert page_text(response).count("Signed in as Mina Member.") == 1
+    assert "Signed in as Mina Member." not in page_text(client.get(reverse("home")))
+
+
+def test_signing_in_from_a_page_comes_back_to_it_with_its_query(client, member, partnership):
+    page = reverse("meeting_list") + "?partnership=lewisham&format=hybrid"
+    link = sign_in_link(client.get(page).content.decode())
+    assert link == reverse("login") + "?next=" + "/meetings/%3Fpartnership%3Dlewisham%26format%3Dhybrid"
+    response = client.post(link, {"username": "member", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain == [(page, 302)]
+    assert "Signed in as member." in page_text(response)
+
+
+def test_sign_in_page_keeps_its_next_and_account_pages_add_none(client, db):
+    login = reverse("login")
+    assert sign_in_link(client.get(login + "?next=/claims/").content.decode()) == login + "?next=/claims/"
+    assert sign_in_link(client.get(login + "?next=https://evil.example.com/").content.decode()) == login
+    assert sign_in_link(client.get(reverse("password_reset")).content.decode()) == login
+    assert sign_in_link(client.get(reverse("home")).content.decode()) == login
+
+
+@pytest.mark.parametrize(
+    "unsafe", ["https://evil.example.com/", "//evil.example.com/", "javascript:alert(1)", "/\\evil.example.com"]
+)
+def test_an_unsafe_next_is_refused_and_the_person_lands_at_home(client, member, unsafe):
+    response = client.post(reverse("login"), {"username": "member", "password": PASSWORD, "next": unsafe})
+    assert response["Location"] == reverse("home")
+    assert "Signed in as member." in page_text(client.get(response["Location"]))
+
+
+def test_sign_in_page_does_not_offer_an_unsafe_next_back(client, db):
+    html = client.get(reverse("login") + "?next=https://evil.example.com/").content.decode()
+    assert 'name="next" value=""' in html

@@ -88,3 +88,89 @@ def test_an_over_long_username_is_a_failed_sign_in_not_a_server_error(client, me
     assert SESSION_KEY not in client.session
     attempt = AccessAttempt.objects.get()
     assert len(attempt.username) <= 255
+
+
+# --- Behind a reverse proxy (TRUSTED_PROXY_COUNT) ---------------------------------------------------------
+
+PROXY = "10.0.0.2"  # the load balancer: every request reaches the portal from it
+ATTACKER, CHAIR_AT_HOME = "203.0.113.66", "198.51.100.7"
+
+
+def fail_from(client, times, username="chair", **headers):
+    for _ in range(times):
+        client.post(reverse("login"), {"username": username, "password": "a-wrong-guess"}, **headers)
+
+
+def sign_in_from(client, username="chair", **headers):
+    response = client.post(reverse("login"), {"username": username, "password": PASSWORD}, **headers)
+    client.logout()
+    return response.status_code
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_cannot_dodge_the_lockout(client, chair, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for n in range(5):  # a new forged address each time
+        client.post(
+            reverse("login"),
+            {"username": "chair", "password": "a-wrong-guess"},
+            REMOTE_ADDR=ATTACKER,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}",
+        )
+    assert sign_in_from(client, REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR="192.0.2.99") == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER}
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_cannot_lock_someone_else_out(client, chair, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    fail_from(client, 5, REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=CHAIR_AT_HOME)
+    assert sign_in_from(client, REMOTE_ADDR=CHAIR_AT_HOME) == 302
+
+
+def test_behind_one_proxy_two_people_are_locked_out_separately(client, chair, settings):
+    """Five bad passwords from anywhere used to lock the chair out everywhere: all shared the proxy's address."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    fail_from(client, 5, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=ATTACKER)
+    assert sign_in_from(client, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=ATTACKER) == 429
+    assert sign_in_from(client, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=CHAIR_AT_HOME) == 302
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER}
+
+
+def test_behind_one_proxy_only_the_address_the_proxy_wrote_counts(client, chair, settings):
+    """The client can put anything on the left of X-Forwarded-For; the proxy appends the real address."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "chair", "password": "a-wrong-guess"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}, {ATTACKER}",
+        )
+    assert sign_in_from(client, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"192.0.2.99, {ATTACKER}") == 429
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded", "counted"),
+    [
+        (0, "198.51.100.7", PROXY),
+        (1, "198.51.100.7", "198.51.100.7"),
+        (1, "192.0.2.1, 198.51.100.7", "198.51.100.7"),
+        (2, "192.0.2.1, 198.51.100.7, 10.0.0.1", "198.51.100.7"),
+        (2, "198.51.100.7", PROXY),  # fewer hops than proxies: it did not come through them all
+        (1, "", PROXY),
+        (1, "not-an-address", PROXY),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_address_counted_is_the_one_the_trusted_proxies_saw(rf, settings, count, forwarded, counted):
+    from partnership_portal.settings import client_ip_address
+
+    settings.TRUSTED_PROXY_COUNT = count
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip_address(request) == counted
+
+
+def test_axes_counts_with_the_portals_client_address(settings):
+    from partnership_portal.settings import client_ip_address
+
+    assert settings.AXES_CLIENT_IP_CALLABLE is client_ip_address
+    assert settings.TRUSTED_PROXY_COUNT == 0  # the safe default: the header is ignored
