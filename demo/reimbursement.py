@@ -265,7 +265,9 @@ def _load_claim(lewisham, spec, users):
     claim = services.start_claim(participant, attendance.pk, by=user, now=_at(day, spec.get("started", 1), 9))
     hours, preparation, declined = spec["time"]
     time = {"meeting_hours": Decimal(hours), "preparation_hours": Decimal(preparation), "payment_declined": declined}
-    services.update_claim(claim.pk, by=user, lines=_changes(spec), now=_at(day, spec.get("started", 1), 9), **time)
+    services.update_claim(
+        claim.pk, by=user, version=claim.version, lines=_changes(spec), now=_at(day, spec.get("started", 1), 9), **time
+    )
     for step in spec["steps"]:
         action, days_after, *rest = step
         now = _at(day, days_after)
@@ -281,7 +283,7 @@ def _load_claim(lewisham, spec, users):
             changes = _changes(spec, lines)
             for change in changes:
                 change.amount = rest[0].get("amount", change.amount)
-            services.update_claim(claim.pk, by=user, lines=changes, now=now, **time)
+            services.update_claim(claim.pk, by=user, version=claim.version, lines=changes, now=now, **time)
         elif action == "pay":
             reference, paid_on = rest
             services.pay_claim(claim.pk, by=users["finance"], reference=reference, paid_on=paid_on, now=now)

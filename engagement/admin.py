@@ -1,7 +1,8 @@
 """Who engages and how, in the back office: partnerships, organisations, people, the ladder, themes.
 
 ``ParticipantAdmin`` is a base: ``meetings/admin/participation.py`` registers
-a subclass with export and erasure.
+a subclass with export and erasure. ``ReadOnlyHistoryAdmin`` is the base of
+every admin whose model keeps a history.
 """
 
 from django import forms
@@ -9,6 +10,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
+from django.http import HttpResponseNotAllowed
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import EngagementType, Organisation, Participant, Partnership, Theme
 
@@ -18,6 +21,24 @@ MAX_PARTNERSHIP_DEPTH = 20
 
 # Web addresses typed without a scheme are taken as https (Django 6's default), in every back-office form.
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """The admin of a model with a history (django-simple-history): every version can be read, none written back.
+
+    ``SIMPLE_HISTORY_REVERT_DISABLED`` (settings) hides the library's "Revert"
+    button, but its history form view still saves the old version it shows
+    when it is posted to; here it answers nothing but GET. Changes go through
+    each app's services, which check, lock and record them.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def has_change_history_permission(self, request, obj=None):
+        return False
 
 
 def https_by_default(field, **kwargs):

@@ -10,7 +10,6 @@ import uuid
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.deconstruct import deconstructible
 
 # What we accept, by the type the content shows, not the name it is given.
@@ -33,13 +32,35 @@ def detected_extension(uploaded):
     return ALLOWED_MIME_TYPES.get(kind.mime)
 
 
+def file_size(size):
+    """A size in bytes as people read it: '900 bytes', '1.5 KB', '12.4 MB', '10 MB' (no '.0', plain spaces).
+
+    Units of 1,024, as the cap (``MAX_UPLOAD_BYTES``) is set: the default cap is 10 MB exactly.
+    """
+    if size < 1024:
+        return f"{size} byte{'s' if size != 1 else ''}"
+    for unit in ("KB", "MB", "GB"):
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            text = f"{size:.1f}"
+            return f"{text.removesuffix('.0')} {unit}"
+
+
+def largest_upload():
+    """The cap on one uploaded file, in words: '10 MB'."""
+    return file_size(settings.MAX_UPLOAD_BYTES)
+
+
 def validate_upload(uploaded):
     """Reject files that are too large or are not really PDF, JPEG or PNG."""
     limit = settings.MAX_UPLOAD_BYTES
     if uploaded.size > limit:
+        size, largest = file_size(uploaded.size), largest_upload()
+        if size == largest:  # just over the cap: "10 MB; the largest we accept is 10 MB" would say nothing
+            size, largest = f"{uploaded.size:,} bytes", f"{limit:,} bytes ({largest})"
         raise ValidationError(
             "This file is %(size)s; the largest we accept is %(limit)s.",
-            params={"size": filesizeformat(uploaded.size), "limit": filesizeformat(limit)},
+            params={"size": size, "limit": largest},
             code="too_large",
         )
     if detected_extension(uploaded) is None:

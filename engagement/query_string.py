@@ -52,6 +52,12 @@ def parse_id(value):
     return number if 1 <= number <= MAX_ID else None
 
 
+def query_text(request, key):
+    """The text given as ``key``, or '' when it is missing or not usable (see ``usable``)."""
+    value = request.GET.get(key, "")
+    return value if usable(value) else ""
+
+
 def query_id(request, key):
     """The id given as ``key``, or None when it is missing or not an id."""
     return parse_id(request.GET.get(key, ""))

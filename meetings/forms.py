@@ -1,8 +1,9 @@
 """Forms for taking part: registering, recording who came, views and 'we did'."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import BaseModelFormSet, modelformset_factory
 
 from engagement.models import Organisation, Participant, Partnership, Theme
 from engagement.query_string import QueryForm
@@ -73,65 +74,129 @@ class RegistrationForm(forms.Form):
         return Attendance.Status.REGISTERED, coming
 
 
-class AttendanceRowForm(forms.ModelForm):
-    """One person on the attendance screen: did they come, how, and are they system staff."""
+@dataclass
+class SheetRow:
+    """One person on the attendance screen, as the form shows them: did they come, how, system staff.
 
-    attended = forms.BooleanField(label="Attended", required=False)
+    ``key`` is the id as text and ``choices`` are ready to print, so that a
+    screen of 500 rows renders without localising numbers 6,000 times.
+    """
 
-    class Meta:
-        model = Attendance
-        fields = ["mode", "counts_as_staff"]
-        labels = {"mode": "How", "counts_as_staff": "System staff"}
+    attendance: Attendance
+    came: str
+    staff: bool
+    errors: list
 
-    def __init__(self, *args, **kwargs):
+    @property
+    def key(self):
+        return str(self.attendance.pk)
+
+    @property
+    def choices(self):
+        """(value, label, checked) of each answer to "Came?"."""
+        return [(value, label, value == self.came) for value, label in AttendanceSheetForm.CAME_CHOICES]
+
+
+@dataclass
+class AttendanceChange:
+    """What saving the screen does to one attendance."""
+
+    attendance: Attendance
+    status: str
+    mode: str
+    counts_as_staff: bool
+
+    @property
+    def withdraws(self) -> bool:
+        """This change stops the attendance counting: the person is no longer recorded as having come."""
+        was_counted = self.attendance.status == Attendance.Status.ATTENDED and not self.attendance.counts_as_staff
+        return was_counted and (self.status != Attendance.Status.ATTENDED or self.counts_as_staff)
+
+
+class AttendanceSheetForm(forms.Form):
+    """Who came to a meeting, on one screen: one choice per person, and the list of those who are system staff.
+
+    A row is one field, ``came-<id>`` (did not come / in person / online), and a
+    ticked "system staff" box adds its id to ``staff``: a meeting of 500 people
+    posts about 500 fields, well under Django's DATA_UPLOAD_MAX_NUMBER_FIELDS
+    (1,000), where a form per row (id, tick, mode, staff) passed it at about
+    250 rows. A row that is not posted (someone added since the page was
+    opened) is left as it is; an id that is not this meeting's is refused.
+    """
+
+    NOT_HERE = "absent"
+    CAME_CHOICES = [(NOT_HERE, "Did not come"), *Attendance.Mode.choices]
+    STALE = "The list changed while you were working on it. Reload the page and try again."
+
+    staff = forms.TypedMultipleChoiceField(coerce=int, required=False)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, rows, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attended"].initial = self.instance.status == Attendance.Status.ATTENDED
-        self.fields["mode"].widget.attrs["class"] = "form-select form-select-sm w-auto"
-        self.fields["attended"].widget.attrs["class"] = "form-check-input"
-        self.fields["counts_as_staff"].widget.attrs["class"] = "form-check-input"
-        name = self.instance.participant.name if self.instance.pk else ""
-        # Screen readers hear whose row each control is in.
-        for field_name, label in [("attended", "attended"), ("mode", "how"), ("counts_as_staff", "system staff")]:
-            self.fields[field_name].widget.attrs["aria-label"] = f"{name}: {label}"
+        self.rows = list(rows)
+        for row in self.rows:
+            came = row.mode if row.status == Attendance.Status.ATTENDED else self.NOT_HERE
+            self.fields[self.came_name(row)] = forms.ChoiceField(
+                choices=self.CAME_CHOICES, required=False, initial=came
+            )
+        self.fields["staff"].choices = [(row.pk, row.participant.name) for row in self.rows]
+        self.fields["staff"].initial = [row.pk for row in self.rows if row.counts_as_staff]
 
-
-class KnownRowField(forms.ModelChoiceField):
-    """A row's hidden id, checked against the rows already loaded rather than one query per row."""
-
-    def __init__(self, rows, **kwargs):
-        self.rows = rows
-        super().__init__(queryset=Attendance.objects.none(), **kwargs)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            return self.rows[int(value)]
-        except (KeyError, TypeError, ValueError):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
-
-
-class BaseAttendanceFormSet(BaseModelFormSet):
-    """Only this meeting's attendances: a row for anyone else (a forged or stale id) is refused."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        if not hasattr(self, "_object_dict"):
-            self._object_dict = {row.pk: row for row in self.get_queryset()}
-        pk_field = form.fields["id"]
-        form.fields["id"] = KnownRowField(
-            self._object_dict, initial=pk_field.initial, required=False, widget=pk_field.widget
-        )
+    @staticmethod
+    def came_name(row):
+        return f"came-{row.pk}"
 
     def clean(self):
-        super().clean()
-        if any(form.instance.pk is None for form in self.forms):
-            raise ValidationError("The list changed while you were working on it. Reload the page and try again.")
+        data = super().clean()
+        known = {self.came_name(row) for row in self.rows}
+        if any(key.startswith("came-") and key not in known for key in self.data):
+            raise ValidationError(self.STALE)
+        if "staff" in self.errors:
+            # A ticked id that is not on this list: a stale page or a forged one.
+            del self.errors["staff"]
+            raise ValidationError(self.STALE)
+        return data
 
+    def sheet_rows(self):
+        """The rows as shown: what was posted (on a page shown again), else what is recorded."""
+        rows = []
+        staff = {str(pk) for pk in (self.data.getlist("staff") if self.is_bound else self["staff"].initial)}
+        for row in self.rows:
+            name = self.came_name(row)
+            came = self[name].value()
+            if self.is_bound and name not in self.data:
+                came = self.fields[name].initial
+                ticked = row.counts_as_staff
+            else:
+                ticked = str(row.pk) in staff
+            rows.append(SheetRow(row, came or self.NOT_HERE, ticked, list(self.errors.get(name, []))))
+        return rows
 
-AttendanceFormSet = modelformset_factory(
-    Attendance, form=AttendanceRowForm, formset=BaseAttendanceFormSet, extra=0, can_delete=False
-)
+    def posted_fields(self):
+        """(name, value) of every choice posted, to send again from the confirmation step."""
+        fields = [(name, self.data[name]) for name in (self.came_name(row) for row in self.rows) if name in self.data]
+        return fields + [("staff", value) for value in self.data.getlist("staff")]
+
+    def changes(self):
+        """The attendances this form changes, and how. Unticked keeps apologies as apologies; else absent."""
+        staff = set(self.cleaned_data["staff"])
+        changes = []
+        for row in self.rows:
+            name = self.came_name(row)
+            if name not in self.data:
+                continue
+            came = self.cleaned_data[name] or self.NOT_HERE
+            if came != self.NOT_HERE:
+                status, mode = Attendance.Status.ATTENDED, came
+            elif row.status == Attendance.Status.APOLOGIES:
+                status, mode = Attendance.Status.APOLOGIES, row.mode
+            else:
+                status, mode = Attendance.Status.ABSENT, row.mode
+            # System staff are never counted, whatever the tick box says.
+            counts_as_staff = row.pk in staff or row.participant.is_system_staff
+            if (status, mode, counts_as_staff) != (row.status, row.mode, row.counts_as_staff):
+                changes.append(AttendanceChange(row, status, mode, counts_as_staff))
+        return changes
 
 
 class WalkInForm(forms.Form):

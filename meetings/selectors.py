@@ -8,7 +8,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When, prefetch_related_objects
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -122,6 +122,41 @@ def registration_summary(meeting: Meeting) -> dict[str, int]:
         counted=Count("pk", filter=COUNTED_ATTENDANCE),
         access_needs=Count("pk", filter=Q(share_access_needs=True) & ~Q(access_needs="")),
     )
+
+
+@dataclass
+class ClaimAtStake:
+    """Someone about to be recorded as not having come, and the claim of theirs that relies on it."""
+
+    attendance: Attendance
+    claim: object  # a reimbursement.Claim, reached through ``Attendance.claims``
+
+    @property
+    def name(self):
+        return self.attendance.participant.name
+
+    @property
+    def described(self):
+        return self.claim.attendance_warning()
+
+
+def claims_at_stake(attendances: Iterable[Attendance]) -> list[ClaimAtStake]:
+    """The waiting claims (submitted or approved, not yet paid) of these attendances, in one query.
+
+    Claims belong to ``reimbursement``, which sits to the right of meetings:
+    they are read through the reverse relation ``Attendance.claims``, and each
+    claim says itself whether it relies on its attendance
+    (``relies_on_attendance``) and how to name it (``attendance_warning()``).
+    Nothing here imports reimbursement.
+    """
+    attendances = list(attendances)
+    prefetch_related_objects(attendances, "claims")
+    return [
+        ClaimAtStake(attendance, claim)
+        for attendance in attendances
+        for claim in attendance.claims.all()
+        if claim.relies_on_attendance
+    ]
 
 
 def sign_in_sheet(meeting: Meeting) -> QuerySet[Attendance]:

@@ -6,6 +6,7 @@ management commands call these rather than saving models themselves.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core import serializers
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from engagement.models import Participant
+from toolkit.page_cache import content_changed
 
 from .models import AgendaItem, Attendance, Feedback, Meeting, Response
 
@@ -78,33 +80,27 @@ def register(
         )
 
 
-def save_attendance_rows(forms: Iterable) -> int:
-    """Save the changed rows of the attendance screen in one UPDATE; returns how many changed.
+def save_attendance_changes(changes: Iterable) -> int:
+    """Save what the attendance screen changed; returns how many attendances changed.
 
-    Each form's instance already holds the new mode and staff flag; its
-    ``attended`` tick sets the status. Unticked keeps apologies as apologies
-    and marks everyone else absent.
+    One UPDATE for each outcome (attended in person, absent, …), so at most a
+    dozen queries however many people there are. Someone withdrawn who has a
+    claim waiting (``selectors.claims_at_stake``) is then no longer recorded as
+    attending: the claim's own checks flag it to finance.
     """
-    changed = []
-    for form in forms:
-        attendance = form.instance
-        if form.cleaned_data["attended"]:
-            status = Attendance.Status.ATTENDED
-        elif attendance.status == Attendance.Status.APOLOGIES:
-            status = Attendance.Status.APOLOGIES
-        else:
-            status = Attendance.Status.ABSENT
-        if status == attendance.status and not form.has_changed():
-            continue
-        attendance.status = status
-        # System staff are never counted, whatever the tick box says.
-        attendance.counts_as_staff = attendance.counts_as_staff or attendance.participant.is_system_staff
-        attendance.updated_at = timezone.now()
-        changed.append(attendance)
-    if changed:
-        with transaction.atomic():
-            Attendance.objects.bulk_update(changed, ["status", "mode", "counts_as_staff", "updated_at"])
-    return len(changed)
+    groups = defaultdict(list)
+    for change in changes:
+        groups[(change.status, change.mode, change.counts_as_staff)].append(change.attendance.pk)
+    now = timezone.now()
+    with transaction.atomic():
+        for (status, mode, counts_as_staff), pks in groups.items():
+            Attendance.objects.filter(pk__in=pks).update(
+                status=status, mode=mode, counts_as_staff=counts_as_staff, updated_at=now
+            )
+        if changes:
+            # update() sends no signal: visitors' cached pages must drop the old figures anyway.
+            content_changed()
+    return len(changes)
 
 
 def record_walk_in(

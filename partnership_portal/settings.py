@@ -85,6 +85,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "partnership_portal.urls"
 
+# History (django-simple-history) is a record: the back office shows it and never
+# reverts to an old version (engagement.admin.ReadOnlyHistoryAdmin refuses the POST too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -6,6 +6,8 @@ from django.db.models import Count, ProtectedError
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from engagement.formsets import BoundedInlineFormSet
+
 from .forms import ActionAdminForm
 from .models import Action, ActionUpdate, FrameworkTag, Priority
 from .services import save_action_from_admin
@@ -24,7 +26,9 @@ class FrameworkTagAdmin(admin.ModelAdmin):
 class ActionInline(admin.StackedInline):
     model = Action
     form = ActionAdminForm
+    formset = BoundedInlineFormSet
     extra = 0
+    max_num = 100  # what a posted form count is held to (engagement/formsets.py)
     ordering = ["horizon", "order", "pk"]
     show_change_link = True
     autocomplete_fields = ["owner_organisation", "owner_participant", "agenda_items"]
@@ -140,7 +144,9 @@ class ActionUpdateInline(admin.TabularInline):
     """Progress notes. Status changes are made with the action's status field, never here."""
 
     model = ActionUpdate
+    formset = BoundedInlineFormSet
     extra = 1
+    max_num = 100  # new notes at once; every saved note is shown however many there are
     fields = ["date", "note", "status_from", "status_to", "author"]
     readonly_fields = ["status_from", "status_to", "author"]
     ordering = ["-date", "-created_at", "-pk"]

@@ -7,9 +7,9 @@ their lines, receipts and history, and never edits them.
 
 from django.contrib import admin
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from engagement.admin import HTTPS_URLS
+from engagement.admin import HTTPS_URLS, ReadOnlyHistoryAdmin
+from engagement.formsets import BoundedInlineFormSet
 
 from .models import Claim, ClaimLine, PaymentPolicy, Receipt
 
@@ -71,7 +71,9 @@ class PaymentPolicyAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyInline(admin.TabularInline):
+    formset = BoundedInlineFormSet
     extra = 0
+    max_num = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -100,7 +102,7 @@ class ReceiptInline(ReadOnlyInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(ReadOnlyHistoryAdmin):
     list_display = ["id", "claimant", "meeting_date", "partnership", "status", "total", "submitted_at"]
     list_filter = ["status", "attendance__meeting__partnership", "payment_declined"]
     list_select_related = ["claimant", "attendance__meeting__partnership"]

@@ -19,42 +19,52 @@ def money(header, width):
 def payment_run_csv(rows, filename):
     """The payment run for the finance system: a header row, then one row per claim.
 
-    Plain UTF-8 without a byte-order mark: the finance system imports it as it always has.
+    Written as the year review's CSV is (a byte-order mark, so that Excel shows "£" and names right;
+    formulas neutralised); dates as ISO 8601.
     """
     table = Table("Payment run", [Column(header) for header in PAYMENT_RUN_HEADERS], rows)
-    return csv_response(table, filename, bom=False, personal=True)
+    return csv_response(table, filename, personal=True)
 
 
 def year_summary_xlsx(summary):
     """Three sheets: By status, By meeting and Claims (submitted or later)."""
-    statuses = list(Claim.Status)
+    claimed = summary.claimed
     by_status = Table(
         "By status",
+        [Column("Status", 36), Column("Claims", 10), money("Time payments", 16), money("Expenses", 14)]
+        + [money("Total", 14)],
         [
-            Column("Status", 16),
-            Column("Claims", 10),
-            money("Time payments", 16),
-            money("Expenses", 14),
-            money("Total", 14),
-        ],
-        [[row.label, row.count, row.time_payment, row.expenses, row.total] for row in summary.by_status],
+            [row.label if row.in_total else f"{row.label} (not in the total)", row.count]
+            + [row.time_payment, row.expenses, row.total]
+            for row in summary.by_status
+        ]
+        + [[claimed.label, claimed.count, claimed.time_payment, claimed.expenses, claimed.total]],
         preamble=[
             summary.title,
             f"Meetings from {summary.start:%-d %B %Y} to {summary.end:%-d %B %Y}.",
-            "Drafts (not yet submitted) are counted on this sheet only.",
+            summary.by_status_counts,
         ],
     )
+    statuses = list(Claim.Status)
+    totals = summary.meeting_totals
     by_meeting = Table(
         "By meeting",
         [Column("Meeting date", 12, DATE_FORMAT), Column("Meeting", 44), Column("Claims", 8)]
         + [Column(status.label, 11) for status in statuses]
-        + [money("Claimed (£)", 12), money("Approved or paid (£)", 14), money("Paid (£)", 12)],
+        + [money("Claimed (£)", 12), money("Approved or paid (£)", 14), money("Paid (£)", 12)]
+        + [money("Sent back (£)", 12)],
         [
             [row.meeting.local_date, row.meeting.title, row.claims]
             + [row.counts[status] for status in statuses]
-            + [row.claimed, row.approved, row.paid]
+            + [row.claimed, row.approved, row.paid, row.sent_back]
             for row in summary.by_meeting
+        ]
+        + [
+            [None, "All meetings", totals.claims]
+            + [totals.counts[status] for status in statuses]
+            + [totals.claimed, totals.approved, totals.paid, totals.sent_back]
         ],
+        preamble=[summary.title, summary.by_meeting_counts],
     )
     claims = Table(
         "Claims",

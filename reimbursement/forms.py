@@ -7,13 +7,12 @@ rules that matter for money are checked again in ``services.py``.
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.forms import BaseInlineFormSet, inlineformset_factory
-from django.template.defaultfilters import filesizeformat
+from django.forms import inlineformset_factory
 from django.utils import timezone
 
-from engagement.files import clean_upload
+from engagement.files import clean_upload, largest_upload
+from engagement.formsets import BoundedInlineFormSet
 from engagement.models import Partnership
 from engagement.query_string import QueryForm
 from engagement.validators import FiniteDecimalField, validate_typed_date
@@ -53,9 +52,14 @@ class HoursInput(forms.NumberInput):
 
 
 class ClaimForm(forms.ModelForm):
-    """The time claimed, whether the payment is declined, and the declaration."""
+    """The time claimed, whether the payment is declined, and the declaration.
+
+    ``version`` is the claim's version the page was built from: ``update_claim``
+    refuses the form once the claim has changed since (a second copy of it).
+    """
 
     declaration = forms.BooleanField(label=DECLARATION, required=False)
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Claim
@@ -66,6 +70,7 @@ class ClaimForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         claim = self.instance
         self.submitting = submitting
+        self.fields["version"].initial = claim.version
         self.fields["meeting_hours"].help_text = (
             f"The meeting was planned to last {_hours(claim.attendance.meeting)}. Use quarter hours: 1.5 is "
             "an hour and a half."
@@ -73,20 +78,32 @@ class ClaimForm(forms.ModelForm):
         if claim.preparation_paid:
             self.fields[
                 "preparation_hours"
-            ].help_text = (
-                f"Time reading papers or preparing. Up to {claim.preparation_cap_hours.normalize():f} hours are paid."
-            )
+            ].help_text = f"Time reading papers or preparing. Up to {_hours_text(claim.preparation_cap_hours)} paid."
         else:
             del self.fields["preparation_hours"]
         self.fields[
             "payment_declined"
         ].help_text = "For example if payments could affect your benefits. You can still claim your expenses."
 
+    def clean_version(self):
+        """The version as a number; None when it is missing or garbled, which update_claim refuses as stale.
+
+        Never an error beside a field: it is hidden, and the member can do nothing about it but reload.
+        """
+        value = self.cleaned_data.get("version") or ""
+        return int(value) if len(value) <= 18 and value.isascii() and value.isdigit() else None
+
     def clean(self):
         data = super().clean()
         if self.submitting and not data.get("declaration"):
             self.add_error("declaration", "Tick this box to confirm the declaration before you submit.")
         return data
+
+
+def _hours_text(hours):
+    """'1 hour is', '1.5 hours are'."""
+    hours = hours.normalize()
+    return f"{hours:f} hour is" if hours == 1 else f"{hours:f} hours are"
 
 
 def _hours(meeting):
@@ -126,7 +143,6 @@ class ClaimLineForm(OneMessagePerField, forms.ModelForm):
     receipt = forms.FileField(
         label="Receipt",
         required=False,
-        help_text=f"A PDF, JPEG or PNG scan or photo, up to {filesizeformat(settings.MAX_UPLOAD_BYTES)}.",
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
     )
 
@@ -151,6 +167,7 @@ class ClaimLineForm(OneMessagePerField, forms.ModelForm):
         self.fields["amount"].required = False
         self.fields["passengers"].required = False
         self.fields["receipt"].widget.attrs.pop("required", None)
+        self.fields["receipt"].help_text = f"A PDF, JPEG or PNG scan or photo, up to {largest_upload()}."
 
     @property
     def existing_receipt(self):
@@ -193,15 +210,15 @@ class ClaimLineForm(OneMessagePerField, forms.ModelForm):
             and self.existing_receipt is None
             and not self.errors
         ):
-            self.add_error(
-                "receipt",
-                f"Add a receipt: the policy needs one for every expense over £{self.claim.receipt_threshold}, "
-                "except mileage.",
-            )
+            self.add_error("receipt", f"Add a receipt: the policy needs {self.claim.receipt_rule()}.")
         return data
 
 
-class BaseClaimLineFormSet(BaseInlineFormSet):
+class BaseClaimLineFormSet(BoundedInlineFormSet):
+    """A claim's expense lines: at most ``MAX_LINES``; a posted count above that builds no line at all."""
+
+    default_error_messages = {"too_many_forms": f"A claim can have at most {MAX_LINES} expense lines."}
+
     def __init__(self, *args, submitting=False, **kwargs):
         self.submitting = submitting
         super().__init__(*args, **kwargs)
@@ -264,6 +281,7 @@ def claim_line_formset(claim, *args, **kwargs):
         formset=BaseClaimLineFormSet,
         extra=1 if has_lines else 3,
         max_num=MAX_LINES,
+        absolute_max=MAX_LINES,
         validate_max=True,
         can_delete=True,
     )

@@ -34,10 +34,13 @@ PAYMENT_RUN_HEADERS = [
 ]
 
 
-def payment_run_claims(approved_before):
-    """Approved, unpaid claims up to the cut-off, with everything the run shows, oldest meeting first."""
+def payment_run_claims(approved_before, runner):
+    """Approved, unpaid claims up to the cut-off, none of ``runner``'s own, with everything the run shows.
+
+    Oldest meeting first.
+    """
     return (
-        Claim.objects.awaiting_payment(approved_before)
+        Claim.objects.payment_run(approved_before, runner)
         .select_related("claimant", "attendance__meeting__partnership", "policy", "decided_by")
         .prefetch_related("lines")
         .order_by("attendance__meeting__start", "pk")
@@ -76,6 +79,21 @@ def payment_run_rows(claims):
 # --- The year summary -------------------------------------------------------------------------
 
 
+# What both tables of the year summary count as money claimed: what the partnership owes or has paid.
+CLAIMED = (Claim.Status.SUBMITTED, Claim.Status.APPROVED, Claim.Status.PAID)
+APPROVED_OR_PAID = (Claim.Status.APPROVED, Claim.Status.PAID)
+
+BY_STATUS_COUNTS = (
+    "Every claim for this year's meetings, by where it stands now. The total counts claims submitted, approved "
+    "or paid; drafts (not yet sent) and claims sent back (waiting for the claimant to correct them) are shown "
+    "but not in the total."
+)
+BY_MEETING_COUNTS = (
+    "The same claims, by meeting. “Claimed” is submitted, approved or paid, as in the total by status; "
+    "“Sent back” is the claims waiting to be corrected; drafts are counted but have no amount here."
+)
+
+
 @dataclass
 class StatusRow:
     status: str
@@ -85,23 +103,55 @@ class StatusRow:
     expenses: object = ZERO
     total: object = ZERO
 
+    @property
+    def in_total(self):
+        """Counted in the year's total (claimed: submitted, approved or paid)."""
+        return self.status in CLAIMED
+
+    def add(self, claim):
+        self.count += 1
+        self.time_payment += claim.time_payment
+        self.expenses += claim.expenses_total
+        self.total += claim.total
+
 
 @dataclass
 class MeetingRow:
-    meeting: Meeting
+    meeting: Meeting | None  # None: the totals row
     counts: dict = field(default_factory=dict)
     claimed: object = ZERO  # submitted, approved or paid
     approved: object = ZERO  # approved or paid
     paid: object = ZERO
+    sent_back: object = ZERO
 
     @property
     def claims(self):
         return sum(self.counts.values())
 
+    def add(self, claim):
+        self.counts[claim.status] += 1
+        if claim.status in CLAIMED:
+            self.claimed += claim.total
+        if claim.status in APPROVED_OR_PAID:
+            self.approved += claim.total
+        if claim.status == Claim.Status.PAID:
+            self.paid += claim.total
+        if claim.status == Claim.Status.REJECTED:
+            self.sent_back += claim.total
+
+
+def _meeting_row(meeting):
+    return MeetingRow(meeting, dict.fromkeys(Claim.Status.values, 0))
+
 
 @dataclass
 class ClaimYearSummary:
-    """Claims and amounts by status and by meeting for one partnership's financial year."""
+    """Claims and amounts by status and by meeting for one partnership's financial year.
+
+    Both tables count the same claims the same way: the by-status total
+    (``claimed``) is the by-meeting total of "Claimed", and each status's
+    count is the sum of its column by meeting.
+    """
 
     partnership: object
     year: int
@@ -111,6 +161,8 @@ class ClaimYearSummary:
     by_meeting: list
     claims: list  # submitted or later: drafts are the member's own until sent
     generated_at: datetime.datetime
+    by_status_counts: str = BY_STATUS_COUNTS
+    by_meeting_counts: str = BY_MEETING_COUNTS
 
     @property
     def label(self):
@@ -129,8 +181,33 @@ class ClaimYearSummary:
         return sum(row.count for row in self.by_status)
 
     @property
+    def claimed(self):
+        """The by-status total: claims submitted, approved or paid."""
+        total = StatusRow("claimed", "Claimed (submitted, approved or paid)")
+        for row in self.by_status:
+            if row.in_total:
+                total.count += row.count
+                total.time_payment += row.time_payment
+                total.expenses += row.expenses
+                total.total += row.total
+        return total
+
+    @property
     def total_amount(self):
-        return sum((row.total for row in self.by_status if row.status != Claim.Status.DRAFT), ZERO)
+        return self.claimed.total
+
+    @property
+    def meeting_totals(self):
+        """The by-meeting table's totals row: every column summed."""
+        total = _meeting_row(None)
+        for row in self.by_meeting:
+            for status, count in row.counts.items():
+                total.counts[status] += count
+            total.claimed += row.claimed
+            total.approved += row.approved
+            total.paid += row.paid
+            total.sent_back += row.sent_back
+        return total
 
     def filename(self, extension):
         # Always "2023-24", whatever month the partnership's year starts.
@@ -155,22 +232,11 @@ def year_summary(partnership, year):
         .order_by("start")
     )
     by_status = {status: StatusRow(status.value, status.label) for status in Claim.Status}
-    by_meeting = {meeting.pk: MeetingRow(meeting, dict.fromkeys(Claim.Status.values, 0)) for meeting in meetings}
+    by_meeting = {meeting.pk: _meeting_row(meeting) for meeting in meetings}
     for claim in claims:
-        row = by_status[claim.status]
-        row.count += 1
-        row.time_payment += claim.time_payment
-        row.expenses += claim.expenses_total
-        row.total += claim.total
+        by_status[claim.status].add(claim)
         meeting = claim.attendance.meeting
-        meeting_row = by_meeting.setdefault(meeting.pk, MeetingRow(meeting, dict.fromkeys(Claim.Status.values, 0)))
-        meeting_row.counts[claim.status] += 1
-        if claim.status in (Claim.Status.SUBMITTED, Claim.Status.APPROVED, Claim.Status.PAID):
-            meeting_row.claimed += claim.total
-        if claim.status in (Claim.Status.APPROVED, Claim.Status.PAID):
-            meeting_row.approved += claim.total
-        if claim.status == Claim.Status.PAID:
-            meeting_row.paid += claim.total
+        by_meeting.setdefault(meeting.pk, _meeting_row(meeting)).add(claim)
     return ClaimYearSummary(
         partnership=partnership,
         year=year,

@@ -40,11 +40,20 @@ def _now(now):
     return now or timezone.now()
 
 
+STALE_FORM = "This claim changed since you opened it: check it and try again."
+ATTENDANCE_WITHDRAWN = (
+    "The attendance record no longer says this person came: it is held back from payment. "
+    "Check with staff, then send it back or ask them to record the attendance again."
+)
+
+
 def _record(claim, by, now, reason):
-    """Who made this change and when, for the claim's history (django-simple-history)."""
+    """Who made this change and when, for the claim's history (django-simple-history); a new version."""
     claim._history_user = by
     claim._history_date = now
     claim._change_reason = reason
+    # A form built from the claim before this change is now out of date (update_claim refuses it).
+    claim.version += 1
 
 
 def default_meeting_hours(meeting: Meeting) -> Decimal:
@@ -127,7 +136,7 @@ def _own(claim, by):
 
 
 def not_editable_message(claim: Claim) -> str:
-    return f"This claim is {claim.get_status_display().lower()}, so it can no longer be changed."
+    return f"This claim {claim.status_phrase}, so it can no longer be changed."
 
 
 def _delete_file_after_commit(name):
@@ -179,17 +188,26 @@ def update_claim(
     claim_id: int,
     *,
     by,
+    version: int | None,
     meeting_hours: Decimal,
     preparation_hours: Decimal,
     payment_declined: bool,
-    lines: Iterable[LineChange] = (),
+    lines: list[LineChange] | tuple = (),
     now: datetime.datetime | None = None,
 ) -> Claim:
-    """Save the claimant's changes to a draft or rejected claim and work out its totals again."""
+    """Save the claimant's changes to a draft or rejected claim and work out its totals again.
+
+    ``version`` is the claim's version the changes were made from (the form
+    carries it). Any other is refused with ``STALE_FORM`` and changes nothing:
+    the same form sent twice (a double click, a refresh, two tabs) would
+    otherwise add its new lines twice.
+    """
     now = _now(now)
     saved_files = []
     try:
-        return _update_claim(claim_id, by, meeting_hours, preparation_hours, payment_declined, lines, now, saved_files)
+        return _update_claim(
+            claim_id, by, version, meeting_hours, preparation_hours, payment_declined, lines, now, saved_files
+        )
     except BaseException:
         # The rows were rolled back: files saved for them must not stay behind on disk.
         storage = Receipt._meta.get_field("file").storage
@@ -198,12 +216,16 @@ def update_claim(
         raise
 
 
-def _update_claim(claim_id, by, meeting_hours, preparation_hours, payment_declined, lines, now, saved_files):
+def _update_claim(claim_id, by, version, meeting_hours, preparation_hours, payment_declined, lines, now, saved_files):
     with transaction.atomic():
         claim = _locked(claim_id)
         _own(claim, by)
         if not claim.is_editable:
             raise ClaimRefused(not_editable_message(claim))
+        # Checked under the row lock: of twenty copies of one form, the first changes the
+        # version and the other nineteen find it changed.
+        if version != claim.version:
+            raise ClaimRefused(STALE_FORM)
         # Until it is submitted a claim follows its policy (an administrator may
         # have corrected a rate); from submission its copy of the rates is fixed.
         claim.policy.copy_rates_to(claim)
@@ -323,11 +345,16 @@ def approval_problems(claim: Claim) -> list[str]:
     return problems
 
 
-def _check_approver(claim, by, roles=APPROVERS, doing="approve or reject"):
+def _check_not_own(claim, by, doing, who="another approver"):
+    """Separation of duties: nobody approves, sends back or pays a claim of their own."""
+    if claim.claimant.user_id is not None and claim.claimant.user_id == by.pk:
+        raise ClaimRefused(f"You cannot {doing} your own claim: {who} must do it.")
+
+
+def _check_approver(claim, by, roles=APPROVERS, doing="approve or send back"):
     if not has_role(by, *roles):
         raise ClaimRefused(f"You cannot {doing} claims.")
-    if claim.claimant.user_id is not None and claim.claimant.user_id == by.pk:
-        raise ClaimRefused(f"You cannot {doing} your own claim: another approver must do it.")
+    _check_not_own(claim, by, doing)
 
 
 def approve_claim(claim_id: int, *, by, now: datetime.datetime | None = None) -> bool:
@@ -339,7 +366,7 @@ def approve_claim(claim_id: int, *, by, now: datetime.datetime | None = None) ->
         if claim.status in (Claim.Status.APPROVED, Claim.Status.PAID):
             return False
         if claim.status != Claim.Status.SUBMITTED:
-            raise ClaimRefused(f"This claim is {claim.get_status_display().lower()}, so it cannot be approved.")
+            raise ClaimRefused(f"This claim {claim.status_phrase}, so it cannot be approved.")
         problems = approval_problems(claim)
         if problems:
             raise ClaimRefused(*problems)
@@ -352,18 +379,23 @@ def approve_claim(claim_id: int, *, by, now: datetime.datetime | None = None) ->
 
 
 def reject_claim(claim_id: int, *, by, reason: str, now: datetime.datetime | None = None) -> bool:
-    """Send a submitted claim back with a reason the claimant will read. False if already rejected."""
+    """Send a submitted claim back with a reason the claimant will read. False if already rejected.
+
+    An approved, unpaid claim whose attendance has since been withdrawn can be sent back too.
+    """
     now = _now(now)
     reason = (reason or "").strip()
     if not reason:
         raise ClaimRefused("Give the reason, so the claimant knows what to correct.")
     with transaction.atomic():
         claim = _locked(claim_id)
-        _check_approver(claim, by, doing="reject")
+        _check_approver(claim, by, doing="send back")
         if claim.status == Claim.Status.REJECTED:
             return False
-        if claim.status != Claim.Status.SUBMITTED:
-            raise ClaimRefused(f"This claim is {claim.get_status_display().lower()}, so it cannot be rejected.")
+        # An approved claim can still go back while unpaid if staff have since withdrawn its attendance.
+        withdrawn = claim.status == Claim.Status.APPROVED and not claim.attendance_verified
+        if claim.status != Claim.Status.SUBMITTED and not withdrawn:
+            raise ClaimRefused(f"This claim {claim.status_phrase}, so it cannot be sent back.")
         claim.status = Claim.Status.REJECTED
         claim.rejection_reason = reason
         claim.decided_by = by
@@ -383,6 +415,7 @@ def _mark_paid(claim, by, reference, paid_on, now):
 
 
 def _check_payment(by, reference):
+    """Finance alone pays, with a reference. (Their own claims are refused or left out by the callers.)"""
     if not has_role(by, *PAYERS):
         raise ClaimRefused("Only finance can mark claims paid.")
     reference = (reference or "").strip()
@@ -399,10 +432,13 @@ def pay_claim(
     reference = _check_payment(by, reference)
     with transaction.atomic():
         claim = _locked(claim_id)
+        _check_not_own(claim, by, "mark paid", who="another member of finance")
         if claim.status == Claim.Status.PAID:
             return False
         if claim.status != Claim.Status.APPROVED:
-            raise ClaimRefused(f"This claim is {claim.get_status_display().lower()}, so it cannot be paid.")
+            raise ClaimRefused(f"This claim {claim.status_phrase}, so it cannot be paid.")
+        if not claim.attendance_verified:
+            raise ClaimRefused(ATTENDANCE_WITHDRAWN)
         _mark_paid(claim, by, reference, paid_on, now)
     return True
 
@@ -415,17 +451,18 @@ def mark_run_paid(
     approved_before: datetime.datetime | None,
     now: datetime.datetime | None = None,
 ) -> list[int]:
-    """Mark paid every claim of a payment run: approved by ``approved_before`` and not yet paid.
+    """Mark paid every claim of a payment run: approved by ``approved_before``, not yet paid, not ``by``'s own.
 
-    The payment run's CSV and this use the same cut-off, so exactly the claims
-    exported are paid. Returns the ids newly marked; a second call finds none.
+    The payment run's CSV and this use the same cut-off and leave out the same
+    claims (``Claim.objects.payment_run``), so exactly the claims exported are
+    paid. Returns the ids newly marked; a second call finds none.
     """
     now = _now(now)
     reference = _check_payment(by, reference)
     with transaction.atomic():
         # Locked in id order so two runs never wait on each other in a circle; a row
         # another run has just paid no longer matches the filter once its lock is free.
-        claims = list(Claim.objects.awaiting_payment(approved_before).select_for_update().order_by("pk"))
+        claims = list(Claim.objects.payment_run(approved_before, by).select_for_update(of=("self",)).order_by("pk"))
         for claim in claims:
             _mark_paid(claim, by, reference, paid_on, now)
     return [claim.pk for claim in claims]

@@ -1,23 +1,23 @@
 """Meetings, agendas and papers in the admin: the chair's main tool.
 
-``MeetingAdmin.inlines`` is a plain list: other areas of work (e.g.
-``participation.py``) add their inline to it.
+``MeetingAdmin.inlines`` is a plain list: other areas of work add their
+inline to it. Registrations are listed by ``participation.MeetingRegistrations``.
 """
 
 from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from engagement.admin import HTTPS_URLS, https_by_default
 from engagement.files import clean_upload
+from engagement.formsets import BoundedInlineFormSet
 
 from ..models import AgendaItem, Meeting, Paper, counted
-from .participation import AttendanceInline
+from .participation import MeetingRegistrations
 
 # Where items that change number wait while an agenda is saved: the top of a
 # PostgreSQL smallint, far above any real agenda position.
@@ -86,7 +86,7 @@ class AgendaItemInlineForm(forms.ModelForm):
         return exclude
 
 
-class AgendaItemFormSet(BaseInlineFormSet):
+class AgendaItemFormSet(BoundedInlineFormSet):
     """An agenda edited as a whole: numbering, unique positions, times inside the meeting.
 
     Each form's instance carries the meeting being edited (with the times just
@@ -138,6 +138,7 @@ class AgendaItemInline(admin.StackedInline):
     form = AgendaItemInlineForm
     formset = AgendaItemFormSet
     extra = 0
+    max_num = 100  # far above any agenda; what a posted form count is held to (engagement/formsets.py)
     ordering = ["order"]
     autocomplete_fields = ["themes"]
     fields = [
@@ -215,7 +216,9 @@ class PaperInline(admin.TabularInline):
     formfield_overrides = HTTPS_URLS
     model = Paper
     form = PaperForm
+    formset = BoundedInlineFormSet
     extra = 0
+    max_num = 100
     ordering = ["order", "title"]
     fields = ["order", "title", "file", "url", "visibility", "agenda_item"]
 
@@ -254,7 +257,7 @@ class PaperAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(MeetingRegistrations, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = [
         "start_display",
@@ -275,7 +278,7 @@ class MeetingAdmin(admin.ModelAdmin):
     ordering = ["-start"]
     list_per_page = 50
     save_on_top = True
-    inlines = [AgendaItemInline, PaperInline, AttendanceInline]
+    inlines = [AgendaItemInline, PaperInline]
     fieldsets = [
         (None, {"fields": ["partnership", "title", ("start", "end"), "times_to_be_confirmed", "status"]}),
         (
@@ -286,6 +289,7 @@ class MeetingAdmin(admin.ModelAdmin):
             },
         ),
         ("Summary", {"fields": ["summary"]}),
+        MeetingRegistrations.registrations_fieldset,
     ]
     actions = ["mark_held", "mark_cancelled"]
 

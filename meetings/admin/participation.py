@@ -11,7 +11,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from engagement.admin import ParticipantAdmin as BaseParticipantAdmin
@@ -59,32 +61,71 @@ def titled(title):
     return Filter
 
 
-class AttendanceInline(admin.TabularInline):
-    """Who registered, sent apologies or came, on the meeting's page (read only: edit on the attendance screen)."""
+REGISTRATIONS_SHOWN = 100
 
-    model = Attendance
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    fields = ["participant", "status", "mode", "counts_as_staff", "is_walk_in", "access_needs_shared"]
-    readonly_fields = fields
-    ordering = ["status", "participant__name"]
-    verbose_name_plural = "registrations and attendance"
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("participant", "meeting")
+class MeetingRegistrations:
+    """Who registered, sent apologies or came, on the meeting's page in the back office: read only.
 
-    def has_add_permission(self, request, obj=None):
-        # One screen records who came (with walk-ins found before they are created).
-        return False
+    A list, not an inline: even a read-only inline posts two hidden fields a
+    row, so a meeting of 500 registrations could no longer be saved (Django
+    refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS, 1,000). This posts
+    nothing. Who came is recorded on the attendance screen; each row links
+    to its record, and the whole list is in *Attendances*.
+    """
 
-    @admin.display(description="Access needs (shared with the chair)")
-    def access_needs_shared(self, obj):
-        return shared_access_needs(obj) if is_office(self.request) else ""
+    # Folded away (a <details>) so that the agenda, below, stays near the top.
+    registrations_fieldset = ("Registrations and attendance", {"fields": ["registrations"], "classes": ["collapse"]})
 
-    def get_formset(self, request, obj=None, **kwargs):
-        self.request = request
-        return super().get_formset(request, obj, **kwargs)
+    def get_readonly_fields(self, request, obj=None):
+        self._request = request  # the list shows access needs to staff and the chair only
+        return [*super().get_readonly_fields(request, obj), "registrations"]
+
+    @admin.display(description="Registrations and attendance")
+    def registrations(self, meeting):
+        if meeting is None or meeting.pk is None:
+            return "Once the meeting is saved, the people who register are listed here."
+        rows = list(
+            Attendance.objects.filter(meeting=meeting)
+            .select_related("participant")
+            .order_by("status", "participant__name", "pk")[: REGISTRATIONS_SHOWN + 1]
+        )
+        if not rows:
+            return "Nobody has registered yet."
+        office = is_office(self._request)
+        body = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    reverse("admin:meetings_attendance_change", args=[row.pk]),
+                    row.participant.name,
+                    row.get_status_display(),
+                    row.get_mode_display(),
+                    "Yes" if row.counts_as_staff else "",
+                    "Yes" if row.is_walk_in else "",
+                    shared_access_needs(row) if office else "",
+                )
+                for row in rows[:REGISTRATIONS_SHOWN]
+            ),
+        )
+        everyone = reverse("admin:meetings_attendance_changelist") + f"?meeting__id__exact={meeting.pk}"
+        more = (
+            format_html('<p>The first {} are shown. <a href="{}">See everyone</a>.</p>', REGISTRATIONS_SHOWN, everyone)
+            if len(rows) > REGISTRATIONS_SHOWN
+            else format_html('<p><a href="{}">Open these in Attendances</a>.</p>', everyone)
+        )
+        screen = format_html(
+            '<p><a href="{}">Record who came</a> on the attendance screen.</p>',
+            reverse("meeting_attendance", args=[meeting.pk]),
+        )
+        return format_html(
+            "<table><thead><tr><th>Person</th><th>Status</th><th>How</th><th>System staff</th><th>Walk-in</th>"
+            "<th>Access needs (shared with the chair)</th></tr></thead><tbody>{}</tbody></table>{}{}",
+            body,
+            more,
+            screen,
+        )
 
 
 @admin.register(Attendance)

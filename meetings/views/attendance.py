@@ -9,7 +9,7 @@ from engagement.roles import CHAIR, STAFF, role_required
 
 from .. import selectors, services, sign_in_sheet
 from ..attendance_import import AttendanceImportError, import_attendance
-from ..forms import AttendanceFormSet, AttendanceImportForm, RecordViewsForm, ResponseForm, WalkInForm
+from ..forms import AttendanceImportForm, AttendanceSheetForm, RecordViewsForm, ResponseForm, WalkInForm
 from ..models import AgendaItem, Attendance, Meeting
 
 
@@ -23,7 +23,11 @@ def _attendance_url(meeting):
 
 @role_required(STAFF, CHAIR)
 def attendance(request, pk):
-    """Record who came to a held meeting on one screen: tick, mode, system staff."""
+    """Record who came to a held meeting on one screen: came (in person or online) or not, system staff.
+
+    Recording that someone with a claim waiting did not come asks first, naming
+    them and their claims; nothing changes until staff confirm.
+    """
     meeting = _meeting(pk)
     closed = services.attendance_closed_reason(meeting)
     rows = (
@@ -32,27 +36,39 @@ def attendance(request, pk):
         .order_by("participant__name", "pk")
     )
     if request.method == "POST" and not closed:
-        formset = AttendanceFormSet(request.POST, queryset=rows, prefix="attendance")
-        if formset.is_valid():
-            changed = services.save_attendance_rows(formset.forms)
+        sheet = AttendanceSheetForm(request.POST, rows=rows)
+        if sheet.is_valid() and request.POST.get("action") != "back":
+            changes = sheet.changes()
+            at_stake = selectors.claims_at_stake(change.attendance for change in changes if change.withdraws)
+            if at_stake and not sheet.cleaned_data["confirmed"]:
+                return render(
+                    request,
+                    "meetings/participation/attendance_confirm.html",
+                    {"meeting": meeting, "sheet": sheet, "at_stake": at_stake},
+                )
+            changed = services.save_attendance_changes(changes)
             counted = Attendance.objects.filter(meeting=meeting).counted().count()
             messages.success(
                 request,
                 f"Attendance saved ({changed} change{'s' if changed != 1 else ''}). "
                 f"{counted} attendee{'s' if counted != 1 else ''} counted, not including system staff.",
             )
+            if at_stake:
+                named = "; ".join(f"{item.name} ({item.described})" for item in at_stake)
+                messages.warning(request, f"Flagged for finance to check before paying: {named}.")
             return redirect(_attendance_url(meeting))
-        messages.error(request, "Nothing was saved: please correct the rows marked below.")
+        if not sheet.is_valid():
+            messages.error(request, "Nothing was saved: please correct the rows marked below.")
     else:
         if request.method == "POST":
             messages.error(request, closed)
-        formset = AttendanceFormSet(queryset=rows, prefix="attendance")
+        sheet = AttendanceSheetForm(rows=rows)
     return render(
         request,
         "meetings/participation/attendance.html",
         {
             "meeting": meeting,
-            "formset": formset,
+            "sheet": sheet,
             "closed": closed,
             "walk_in_form": WalkInForm(),
             "import_form": AttendanceImportForm(),

@@ -5,6 +5,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from engagement.query_string import query_text
+
 register = template.Library()
 
 # Django's account pages: after signing in, coming back to one of these makes no sense
@@ -34,7 +36,7 @@ def sign_in_url(context):
         return login
     match = request.resolver_match
     if match is not None and match.url_name in ACCOUNT_PAGES:
-        come_back_to = request.GET.get("next", "") if match.url_name == "login" else ""
+        come_back_to = query_text(request, "next") if match.url_name == "login" else ""
     else:
         come_back_to = request.get_full_path()
     if not come_back_to or come_back_to == reverse("home"):

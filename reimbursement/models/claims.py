@@ -31,6 +31,13 @@ from .policies import (
     person_name,
 )
 
+# The claim's attendance still says the claimant came, not as system staff (``Claim.attendance_verified``).
+ATTENDANCE_VERIFIED = (
+    Q(attendance__participant=models.F("claimant"))
+    & Q(attendance__status=Attendance.Status.ATTENDED)
+    & Q(attendance__counts_as_staff=False)
+)
+
 
 class ClaimQuerySet(models.QuerySet):
     def owned_by(self, user):
@@ -75,6 +82,27 @@ class ClaimQuerySet(models.QuerySet):
             claims = claims.filter(decided_at__lte=approved_before)
         return claims
 
+    def payment_run(self, approved_before, runner):
+        """The claims ``runner`` exports and marks paid: awaiting payment, none of their own, none held back.
+
+        The page, the CSV and ``services.mark_run_paid`` all read this, so what
+        is shown is what is exported is what is paid.
+        """
+        return self.awaiting_payment(approved_before).exclude(claimant__user=runner).filter(ATTENDANCE_VERIFIED)
+
+    def held_back(self, approved_before, runner):
+        """Approved claims whose attendance staff have since withdrawn: not paid until finance has checked.
+
+        (``runner``'s own claims are named apart, by ``left_out_of_run``.)
+        """
+        return self.awaiting_payment(approved_before).exclude(claimant__user=runner).exclude(ATTENDANCE_VERIFIED)
+
+    def left_out_of_run(self, approved_before, runner):
+        """``runner``'s own claims awaiting payment: another member of finance must pay them."""
+        if not runner.is_authenticated:
+            return self.none()
+        return self.awaiting_payment(approved_before).filter(claimant__user=runner)
+
 
 class Claim(RateCard):
     """A person's claim for their time and expenses for one meeting they attended.
@@ -89,7 +117,7 @@ class Claim(RateCard):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
         APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        REJECTED = "rejected", "Sent back"  # the word members read everywhere; the stored value is a contract
         PAID = "paid", "Paid"
 
     claimant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="claims")
@@ -130,8 +158,13 @@ class Claim(RateCard):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Goes up by one with every change (services.py); the claim form carries the version it showed.",
+    )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
@@ -177,6 +210,14 @@ class Claim(RateCard):
         return self.attendance.meeting
 
     @property
+    def status_phrase(self):
+        """The status as a sentence says it: 'is a draft', 'has been sent back', 'is paid'."""
+        return {
+            self.Status.DRAFT: "is a draft",
+            self.Status.REJECTED: "has been sent back",
+        }.get(self.status, f"is {self.get_status_display().lower()}")
+
+    @property
     def is_editable(self):
         """Drafts, and rejected claims being corrected; never once submitted."""
         return self.status in (self.Status.DRAFT, self.Status.REJECTED)
@@ -190,6 +231,18 @@ class Claim(RateCard):
             and attendance.status == Attendance.Status.ATTENDED
             and not attendance.counts_as_staff
         )
+
+    # Read by meetings (through ``Attendance.claims``, as meetings cannot import this app) before staff
+    # record that someone did not come after all: see meetings.selectors.claims_at_stake.
+    @property
+    def relies_on_attendance(self):
+        """Waiting for approval or payment: recording that the person did not come must flag it to finance."""
+        return self.status in (self.Status.SUBMITTED, self.Status.APPROVED)
+
+    def attendance_warning(self):
+        """How staff are told about this claim before they withdraw its attendance (no amounts: not theirs)."""
+        waiting = "waiting for approval" if self.status == self.Status.SUBMITTED else "approved, not yet paid"
+        return f"claim {self.pk}, {waiting}"
 
     @property
     def deadline(self):
@@ -257,7 +310,7 @@ def _status_words(record):
         Claim.Status.DRAFT: "Draft started",
         Claim.Status.SUBMITTED: "Submitted",
         Claim.Status.APPROVED: "Approved",
-        Claim.Status.REJECTED: "Sent back (rejected)",
+        Claim.Status.REJECTED: "Sent back",
         Claim.Status.PAID: "Paid",
     }.get(record.status, record.status)
 

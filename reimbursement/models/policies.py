@@ -153,6 +153,12 @@ class RateCard(models.Model):
         """Every expense above the threshold needs a receipt, except mileage (HMRC rates need none)."""
         return category != ExpenseCategory.MILEAGE and Decimal(amount or 0) > self.receipt_threshold
 
+    def receipt_rule(self):
+        """The receipt rule in words, the same on every page: with no threshold, every expense needs one."""
+        if self.receipt_threshold > 0:
+            return f"a receipt for every expense over £{self.receipt_threshold:,.2f} except mileage"
+        return "a receipt for every expense except mileage"
+
     def copy_rates_to(self, other):
         for field in self.RATE_FIELDS:
             setattr(other, field, getattr(self, field))

@@ -117,6 +117,8 @@ def claim_detail(request, pk):
     is_owner = claim.claimant.user_id == request.user.pk
     is_approver = has_role(request.user, FINANCE, CHAIR)
     can_decide = is_approver and not is_owner and claim.status == Claim.Status.SUBMITTED
+    # Approved, then staff recorded that the person did not come: held back from payment, can be sent back.
+    held_back = claim.status == Claim.Status.APPROVED and not claim.attendance_verified
     context = {
         "claim": claim,
         "lines": list(claim.lines.all()),
@@ -124,11 +126,13 @@ def claim_detail(request, pk):
         "is_owner": is_owner,
         "is_approver": is_approver,
         "can_decide": can_decide,
+        "held_back": held_back,
+        "can_send_back": held_back and is_approver and not is_owner,
         "own_claim_in_queue": is_approver and is_owner and claim.status == Claim.Status.SUBMITTED,
         "problems": services.approval_problems(claim) if can_decide else [],
         "deadline_passed": claim.past_deadline(),
     }
-    if can_decide:
+    if can_decide or context["can_send_back"]:
         context["reject_form"] = RejectForm()
     return render(request, "reimbursement/claim_detail.html", context)
 
@@ -144,11 +148,16 @@ def claim_edit(request, pk):
     if request.method == "POST":
         form = ClaimForm(request.POST, instance=claim, submitting=submitting)
         formset = claim_line_formset(claim, request.POST, request.FILES, submitting=submitting)
+        if formset.posted_too_many:
+            # No line form was built; nothing the member typed can be shown again, so start afresh.
+            messages.error(request, " ".join(formset.non_form_errors()))
+            return redirect("claim_edit", pk=claim.pk)
         if form.is_valid() and formset.is_valid():
             try:
                 services.update_claim(
                     claim.pk,
                     by=request.user,
+                    version=form.cleaned_data["version"],
                     meeting_hours=form.cleaned_data["meeting_hours"],
                     preparation_hours=form.cleaned_data.get("preparation_hours") or 0,
                     payment_declined=form.cleaned_data["payment_declined"],

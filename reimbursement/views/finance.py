@@ -33,7 +33,11 @@ def finance_queue(request):
     """Submitted claims, oldest first, with what an approver needs to decide; then what awaits payment."""
     queue = Claim.objects.filter(status=Claim.Status.SUBMITTED).for_queue().order_by("submitted_at", "pk")
     page = Paginator(queue, QUEUE_PER_PAGE).get_page(page_number(request))
-    awaiting = Claim.objects.awaiting_payment().aggregate(count=Count("pk"), total=Sum("total"))
+    is_payer = has_role(request.user, FINANCE)
+    # For finance, what their next payment run holds (never their own claims); for the chair, all of it.
+    awaiting = Claim.objects.payment_run(None, request.user) if is_payer else Claim.objects.awaiting_payment()
+    awaiting = awaiting.aggregate(count=Count("pk"), total=Sum("total"))
+    held_back = Claim.objects.held_back(None, request.user).select_related("claimant").order_by("pk")
     participant = participant_for_user(request.user)
     return render(
         request,
@@ -42,8 +46,9 @@ def finance_queue(request):
             "page_obj": page,
             "claims": page.object_list,
             "awaiting": awaiting,
+            "held_back": list(held_back[:QUEUE_PER_PAGE]),
             "my_participant_id": participant.pk if participant else None,
-            "is_payer": has_role(request.user, FINANCE),
+            "is_payer": is_payer,
         },
     )
 
@@ -115,12 +120,17 @@ def payment_run(request):
                 )
             else:
                 messages.info(request, "Nothing to mark: the claims of this run had already been marked paid.")
+            left_out = list(Claim.objects.left_out_of_run(data["approved_before"], request.user).order_by("pk"))
+            if left_out:
+                messages.warning(request, _left_out_message(left_out, "was left out", "were left out"))
             return redirect("finance_queue")
         cut_off = form.cleaned_data.get("approved_before") or timezone.now()
     else:
         cut_off = timezone.now()
         form = PaymentRunForm(initial={"paid_on": timezone.localdate(), "approved_before": cut_off.isoformat()})
-    claims = list(reports.payment_run_claims(cut_off))
+    claims = list(reports.payment_run_claims(cut_off, request.user))
+    left_out = list(Claim.objects.left_out_of_run(cut_off, request.user).order_by("pk"))
+    held_back = list(Claim.objects.held_back(cut_off, request.user).select_related("claimant").order_by("pk"))
     return render(
         request,
         "reimbursement/payment_run.html",
@@ -129,8 +139,19 @@ def payment_run(request):
             "claims": claims,
             "cut_off": cut_off,
             "total": sum((claim.total for claim in claims), ZERO),
+            "left_out": left_out,
+            "held_back": held_back,
+            "left_out_total": sum((claim.total for claim in left_out), ZERO),
         },
     )
+
+
+def _left_out_message(claims, one, many):
+    """Your own claims, named, and why they are not in the run (another member of finance pays them)."""
+    names = ", ".join(f"claim {claim.pk}" for claim in claims)
+    if len(claims) == 1:
+        return f"Your own claim ({names}) {one} of the run: another member of finance must mark it paid."
+    return f"Your own claims ({names}) {many} of the run: another member of finance must mark them paid."
 
 
 @role_required(FINANCE)
@@ -144,7 +165,8 @@ def payment_run_csv(request):
             messages.error(request, "That payment run link is out of date: export the run from this page.")
             return redirect("payment_run")
         cut_off = form.cleaned_data["approved_before"]
-    claims = reports.payment_run_claims(cut_off)
+    # The runner's own claims are left out, as on the page (which says so) and when marked paid.
+    claims = reports.payment_run_claims(cut_off, request.user)
     local = timezone.localtime(cut_off)
     filename = download_name("payment-run", local.date(), f"{local:%H%M}", extension="csv")
     return exports.payment_run_csv(reports.payment_run_rows(claims), filename)

@@ -44,14 +44,14 @@ def test_staff_record_that_someone_who_sent_apologies_came_after_all(browser_pag
     grace = page.get_by_role("row", name=re.compile("Grace Adebayo"))
     expect(grace).to_contain_text("Apologies")
     counted = int(re.search(r"Attended: (\d+) counted", page.locator(".registration-summary").inner_text())[1])
-    grace.get_by_label("Grace Adebayo: attended").check()
+    grace.get_by_label("Grace Adebayo: In person").check()
     page.get_by_role("button", name="Save attendance").click()
 
     expect(page.get_by_role("status")).to_have_text(
         f"Attendance saved (1 change). {counted + 1} attendees counted, not including system staff."
     )
     grace = page.get_by_role("row", name=re.compile("Grace Adebayo"))
-    expect(grace.get_by_label("Grace Adebayo: attended")).to_be_checked()
+    expect(grace.get_by_label("Grace Adebayo: In person")).to_be_checked()
     expect(grace).to_contain_text("Attended")
     expect(page.locator(".registration-summary")).to_contain_text(f"Attended: {counted + 1} counted")
 

@@ -156,3 +156,26 @@ class TestParticipantData:
         first = Participant.objects.get(pk=person.pk).erased_at
         erase_participant(person)
         assert Participant.objects.get(pk=person.pk).erased_at == first
+
+
+def test_a_meeting_of_500_registrations_can_still_be_saved_in_the_back_office(
+    client, chair, held_meeting, django_assert_max_num_queries
+):
+    """The registrations are listed, not an inline: a read-only inline posted two fields a row (1,000 at 500)."""
+    from tests.meetings.test_admin import submitted_form
+
+    people = Participant.objects.bulk_create([Participant(name=f"P{i:03}") for i in range(500)])
+    Attendance.objects.bulk_create([Attendance(meeting=held_meeting, participant=p) for p in people])
+    client.force_login(chair)
+    url = reverse("admin:meetings_meeting_change", args=[held_meeting.pk])
+    with django_assert_max_num_queries(30):
+        page = client.get(url)
+    text = page.content.decode()
+    assert "P000" in text and "The first 100 are shown" in text and "P499" not in text
+    assert f"?meeting__id__exact={held_meeting.pk}" in text
+    data = submitted_form(page)
+    assert not [name for name in data if name.startswith("attendances-")]
+    response = client.post(url, {**data, "title": "Renamed"})
+    assert response.status_code == 302
+    held_meeting.refresh_from_db()
+    assert held_meeting.title == "Renamed"

@@ -66,13 +66,14 @@ def test_the_unknown_value_is_shown_escaped_and_legible(client, lists, name, key
     html = response.content.decode()
     assert "<b>nope</b>" not in html
     assert "No partnership called “&lt;b&gt;nope&lt;/b&gt;\N{REPLACEMENT CHARACTER}xxx" in html
-    assert "x" * 100 not in html  # cut to a readable length
+    said = [line for line in html.splitlines() if "No partnership called" in line]
+    assert said and all("x" * 100 not in line for line in said)  # cut to a readable length
 
 
 @pytest.mark.parametrize(
     ("name", "query", "message"),
     [
-        ("meeting_list", {"year": "1800"}, "“1800” is not one of the choices for year."),
+        ("meeting_list", {"year": "1800"}, "“1800” is not one of the choices for financial year."),
         ("meeting_list", {"format": "zoom"}, "“zoom” is not one of the choices for format."),
         ("meeting_list", {"engagement_type": "²"}, "No engagement type called “²”."),
         ("priority_list", {"status": "finished"}, "“finished” is not one of the choices for action status."),

@@ -111,6 +111,7 @@ def make_claim(
     services.update_claim(
         claim.pk,
         by=user,
+        version=claim.version,
         meeting_hours=Decimal(hours),
         preparation_hours=Decimal(preparation),
         payment_declined=declined,

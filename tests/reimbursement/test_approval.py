@@ -119,7 +119,7 @@ def test_reject_needs_a_reason_shown_to_the_claimant(client, finance, member, cl
     client.force_login(member)
     text = page_text(client.get(reverse("claim_detail", args=[claim.pk])))
     assert "Sent back: what to correct" in text and "Receipt is unreadable." in text
-    assert "Sent back (rejected)</strong> by finance" in text
+    assert "Sent back</strong> by finance" in text
 
 
 @pytest.mark.parametrize(
@@ -185,7 +185,7 @@ def payment_run(member, other_member, finance, chair, policy, partnership):
 
 
 def read_csv(response):
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_payment_run_csv_lists_approved_unpaid_claims_with_expenses_by_category(client, finance, payment_run):
@@ -280,3 +280,85 @@ def test_payment_run_csv_with_a_bad_cut_off_goes_back_to_the_run(client, finance
     client.force_login(finance)
     response = client.get(reverse("payment_run_csv"), {"approved_before": "not a date"})
     assert response.status_code == 302 and response.url == reverse("payment_run")
+
+
+# --- Separation of duties: nobody decides or pays their own claim ------------------------------
+
+
+@pytest.fixture
+def own_claim(finance, chair, policy, recent_meeting):
+    """An approved claim of finance's own (finance also takes part), approved by the chair."""
+    Participant.objects.create(name="Fran Finance", email="fran@example.org", user=finance)
+    return make_claim(finance, recent_meeting, Claim.Status.APPROVED, by=chair)
+
+
+def test_nobody_sends_back_or_marks_paid_their_own_claim(finance, chair, own_claim, partnership):
+    with pytest.raises(services.ClaimRefused, match="cannot mark paid your own claim"):
+        services.pay_claim(own_claim.pk, by=finance, reference="SELF", paid_on=timezone.localdate())
+    submitted = make_claim(finance, held_meeting_days_ago(partnership, 2), Claim.Status.SUBMITTED)
+    with pytest.raises(services.ClaimRefused, match="cannot send back your own claim"):
+        services.reject_claim(submitted.pk, by=finance, reason="Mine")
+    assert Claim.objects.get(pk=own_claim.pk).status == Claim.Status.APPROVED
+    assert Claim.objects.get(pk=submitted.pk).status == Claim.Status.SUBMITTED
+
+
+def test_marking_a_run_paid_leaves_out_the_runners_own_claims(finance, own_claim, member, recent_meeting):
+    theirs = make_claim(member, recent_meeting, Claim.Status.APPROVED, by=finance)
+    paid = services.mark_run_paid(
+        by=finance, reference="RUN-9", paid_on=timezone.localdate(), approved_before=timezone.now()
+    )
+    assert paid == [theirs.pk]
+    assert Claim.objects.get(pk=own_claim.pk).status == Claim.Status.APPROVED
+
+
+def test_the_payment_run_page_and_csv_leave_out_the_runners_own_claims_and_say_so(
+    client, finance, own_claim, member, recent_meeting
+):
+    theirs = make_claim(member, recent_meeting, Claim.Status.APPROVED, by=finance)
+    client.force_login(finance)
+    page = client.get(reverse("payment_run"))
+    assert [claim.pk for claim in page.context["claims"]] == [theirs.pk]
+    text = page_text(page)
+    assert f"Your own claim (claim {own_claim.pk}, £54.80) is left out of this run" in text
+    assert "another member of finance must export and mark it paid" in text
+    rows = read_csv(client.get(reverse("payment_run_csv")))
+    assert [row[0] for row in rows[1:]] == [str(theirs.pk)]
+    response = client.post(
+        reverse("payment_run"),
+        {
+            "reference": "RUN-10",
+            "paid_on": timezone.localdate().isoformat(),
+            "approved_before": page.context["cut_off"].isoformat(),
+        },
+    )
+    said = messages_of(response)
+    assert any("1 claim marked paid with reference RUN-10" in m for m in said)
+    assert any(f"Your own claim (claim {own_claim.pk}) was left out" in m for m in said)
+    assert Claim.objects.get(pk=own_claim.pk).status == Claim.Status.APPROVED
+    assert Claim.objects.get(pk=theirs.pk).status == Claim.Status.PAID
+
+
+def test_another_member_of_finance_pays_the_claim_left_out(client, finance, own_claim):
+    from engagement.roles import FINANCE
+    from tests.factories import make_user
+
+    colleague = make_user("finance2", FINANCE, is_staff=True)
+    client.force_login(colleague)
+    page = client.get(reverse("payment_run"))
+    assert [claim.pk for claim in page.context["claims"]] == [own_claim.pk]
+    assert "left out" not in page_text(page)
+    assert services.pay_claim(own_claim.pk, by=colleague, reference="RUN-11", paid_on=timezone.localdate())
+
+
+def test_payment_run_csv_starts_with_a_byte_order_mark_so_excel_reads_pounds_and_names(
+    client, finance, member, policy, recent_meeting
+):
+    claim = make_claim(member, recent_meeting, Claim.Status.APPROVED, by=finance)
+    Participant.objects.filter(pk=member.participant.pk).update(name="Zoë Ó Súilleabháin")
+    policy.budget_code = "£ENG-1"
+    policy.save()
+    client.force_login(finance)
+    response = client.get(reverse("payment_run_csv"))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # as the year review's CSV
+    header, row = read_csv(response)
+    assert row[0] == str(claim.pk) and row[1] == "Zoë Ó Súilleabháin" and row[5] == "£ENG-1"

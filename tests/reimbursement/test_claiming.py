@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from meetings.models import Attendance
 from reimbursement import selectors, services
+from reimbursement.forms import MAX_LINES
 from reimbursement.models import Claim, ClaimLine, Receipt
 from tests.factories import attend, make_meeting, page_text
 
@@ -30,8 +31,19 @@ def management(total, initial=0):
     }
 
 
+def current_version(claim):
+    """The claim's version as a form opened now would carry it."""
+    return str(Claim.objects.values_list("version", flat=True).get(pk=claim.pk))
+
+
 def edit_post(client, claim, action="save", lines=(), initial=0, **fields):
-    data = {"meeting_hours": "2", "preparation_hours": "1", "action": action, **management(len(lines), initial)}
+    data = {
+        "meeting_hours": "2",
+        "preparation_hours": "1",
+        "action": action,
+        "version": current_version(claim),
+        **management(len(lines), initial),
+    }
     for index, line in enumerate(lines):
         data.update(line_data(index, **line))
     data.update(fields)
@@ -158,6 +170,7 @@ def test_member_saves_time_and_expenses_and_the_total_is_worked_out(client, memb
             "preparation_hours": "3",  # capped at 2 by the policy
             "action": "save",
             "total": "9999.99",  # ignored: nobody types the total
+            "version": current_version(claim),
             **management(3),
             **line_data(0, category="mileage", miles="10", passengers="1", amount="500"),
             **line_data(1, category="public_transport", amount="4.80", description="Bus", receipt=png_upload()),
@@ -247,6 +260,118 @@ def test_removing_a_line_deletes_it_and_its_receipt(
     assert claim.expenses_total == D("0.00")
 
 
+def test_the_same_edit_posted_twice_adds_its_lines_once(client, member, policy, recent_meeting):
+    """A double click, a refresh that sends the form again, or a second tab: the form is from an older state."""
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    form = client.get(reverse("claim_edit", args=[claim.pk]))
+    version = form.context["form"]["version"].value()
+    assert f'name="version" value="{version}"' in form.content.decode()
+    data = {
+        "meeting_hours": "2",
+        "preparation_hours": "0",
+        "action": "save",
+        "version": version,
+        **management(2),
+        **line_data(0, category="mileage", miles="10"),
+        **line_data(1, category="parking", amount="6.00"),
+    }
+    first = client.post(reverse("claim_edit", args=[claim.pk]), {**data, **line_data(1, receipt=png_upload())})
+    assert first.status_code == 302
+    again = client.post(reverse("claim_edit", args=[claim.pk]), {**data, **line_data(1, receipt=png_upload())})
+    assert again.status_code == 302 and again.url == reverse("claim_edit", args=[claim.pk])
+    assert "This claim changed since you opened it: check it and try again." in messages_of(again)
+    claim.refresh_from_db()
+    assert claim.lines.count() == 2 and Receipt.objects.filter(claim=claim).count() == 1
+    assert claim.expenses_total == D("10.50")
+    # The page it goes back to shows the claim as it now is, ready to change again.
+    page = client.get(again.url)
+    assert page.context["form"]["version"].value() == claim.version
+
+
+def test_the_service_refuses_a_change_made_from_an_older_version(member, policy, recent_meeting):
+    claim = make_claim(member, recent_meeting, lines=[])
+    opened = claim.version
+    change = {"by": member, "meeting_hours": D("2"), "preparation_hours": D("0"), "payment_declined": False}
+    services.update_claim(claim.pk, version=opened, lines=[bus(receipt=False)], **change)
+    with pytest.raises(services.ClaimRefused, match="This claim changed since you opened it"):
+        services.update_claim(claim.pk, version=opened, lines=[bus(receipt=False)], **change)
+    assert ClaimLine.objects.filter(claim=claim).count() == 1
+
+
+@pytest.mark.parametrize("version", ["", "abc", "²", "-1", "9" * 30])
+def test_a_form_without_its_version_changes_nothing(client, member, policy, recent_meeting, version):
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    response = edit_post(client, claim, lines=[{"category": "mileage", "miles": "3"}], version=version)
+    assert response.status_code == 302
+    assert "This claim changed since you opened it: check it and try again." in messages_of(response)
+    assert not ClaimLine.objects.exists()
+
+
+# --- No worker tied up by a form: TOTAL_FORMS above the maximum builds no line form --------------
+
+HUGE = "100000000"
+
+
+@pytest.fixture
+def lines_built(monkeypatch):
+    """Every expense line form built during the test."""
+    from reimbursement.forms import ClaimLineForm
+
+    built, original = [], ClaimLineForm.__init__
+
+    def init(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(ClaimLineForm, "__init__", init)
+    return built
+
+
+@pytest.mark.parametrize("total", [HUGE, str(MAX_LINES + 1)])
+def test_claim_lines_above_the_maximum_build_no_form_and_change_nothing(
+    client, member, policy, recent_meeting, lines_built, total
+):
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    url = reverse("claim_edit", args=[claim.pk])
+    data = {
+        "meeting_hours": "2",
+        "preparation_hours": "0",
+        "action": "save",
+        "version": str(claim.version),
+        "lines-TOTAL_FORMS": total,
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-category": "mileage",
+        "lines-0-miles": "4",
+    }
+    response = client.post(url, data)
+    assert lines_built == []
+    assert response.status_code == 302 and response.url == url
+    assert f"A claim can have at most {MAX_LINES} expense lines." in " ".join(messages_of(response))
+    assert not ClaimLine.objects.exists()
+    claim.refresh_from_db()
+    assert claim.version == int(data["version"])
+
+
+def test_a_claim_of_the_maximum_lines_is_still_accepted(client, member, policy, recent_meeting):
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    data = {
+        "meeting_hours": "2",
+        "preparation_hours": "0",
+        "action": "save",
+        "version": str(claim.version),
+        "lines-TOTAL_FORMS": str(MAX_LINES),
+        "lines-INITIAL_FORMS": "0",
+    }
+    for index in range(MAX_LINES):
+        data.update({f"lines-{index}-category": "mileage", f"lines-{index}-miles": "1"})
+    assert client.post(reverse("claim_edit", args=[claim.pk]), data).status_code == 302
+    assert ClaimLine.objects.filter(claim=claim).count() == MAX_LINES
+
+
 # --- Submitting --------------------------------------------------------------------------------
 
 
@@ -310,7 +435,12 @@ def test_a_submitted_claim_cannot_be_edited(client, member, policy, recent_meeti
     assert claim.meeting_hours == D("2.00")
     with pytest.raises(services.ClaimRefused, match="submitted, so it can no longer be changed"):
         services.update_claim(
-            claim.pk, by=member, meeting_hours=D("9"), preparation_hours=D("0"), payment_declined=False
+            claim.pk,
+            by=member,
+            version=claim.version,
+            meeting_hours=D("9"),
+            preparation_hours=D("0"),
+            payment_declined=False,
         )
 
 
@@ -331,6 +461,7 @@ def test_rejected_claim_is_corrected_and_resubmitted_after_the_deadline(client, 
     services.update_claim(
         claim.pk,
         by=member,
+        version=claim.version,
         meeting_hours=D("2"),
         preparation_hours=D("0"),
         payment_declined=False,
@@ -341,7 +472,7 @@ def test_rejected_claim_is_corrected_and_resubmitted_after_the_deadline(client, 
     claim.refresh_from_db()
     assert claim.status == Claim.Status.SUBMITTED and claim.rejection_reason == "" and claim.total == D("53.90")
     labels = [change.label for change in claim.status_history()]
-    assert labels == ["Draft started", "Submitted", "Sent back (rejected)", "Corrected and resubmitted"]
+    assert labels == ["Draft started", "Submitted", "Sent back", "Corrected and resubmitted"]
     history = client.get(reverse("claim_detail", args=[claim.pk])).context["history"]
     assert history[2].reason == "The receipt is for another day." and history[2].by == finance
 
@@ -386,3 +517,13 @@ def test_html_in_an_expense_description_is_shown_escaped(client, member, policy,
     page = client.get(reverse("claim_detail", args=[claim.pk])).content.decode()
     assert script not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+
+
+def test_preparation_help_says_one_hour_in_the_singular(client, member, partnership, recent_meeting):
+    from .conftest import make_policy
+
+    make_policy(partnership, preparation_cap_hours=D("1"))
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    text = page_text(client.get(reverse("claim_edit", args=[claim.pk])))
+    assert "Up to 1 hour is paid." in text and "1 hours" not in text

@@ -9,6 +9,7 @@ database, so the race cannot be shown on it.
 
 import threading
 import time
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -166,3 +167,49 @@ def test_starting_the_same_claim_twice_at_once_makes_one(monkeypatch, member, po
     results = at_once(*[lambda: services.start_claim(member.participant, attendance.pk, by=member)] * 2)
     assert sorted(kind for kind, _ in results) == ["ok", "refused"]
     assert Claim.objects.filter(attendance=attendance).count() == 1
+
+
+def test_twenty_copies_of_one_edit_submitted_at_once_add_its_lines_once(monkeypatch, member, policy, recent_meeting):
+    """Twenty tabs (or clicks) sending the same claim form: the lines and receipt of one of them, no more."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from reimbursement.models import ClaimLine, Receipt
+
+    from .conftest import png_upload
+
+    claim = make_claim(member, recent_meeting, lines=[])
+    edits_before = claim.history.filter(history_change_reason="edited").count()
+    url = reverse("claim_edit", args=[claim.pk])
+    opened = Client()
+    opened.force_login(member)
+    version = opened.get(url).context["form"]["version"].value()
+    data = {
+        "meeting_hours": "2",
+        "preparation_hours": "0",
+        "action": "save",
+        "version": version,
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-0-category": "mileage",
+        "lines-0-miles": "10",
+        "lines-1-category": "parking",
+        "lines-1-amount": "6.00",
+    }
+    clients = []
+    for _ in range(20):
+        client = Client()
+        client.force_login(member)
+        clients.append(client)
+    slowed(monkeypatch, "_apply_line")  # inside the lock: the others arrive while the first is saving
+
+    def submit(client):
+        return client.post(url, {**data, "lines-1-receipt": png_upload()}).status_code
+
+    results = at_once(*[lambda client=client: submit(client) for client in clients])
+    assert [value for _, value in results] == [302] * 20
+    assert ClaimLine.objects.filter(claim=claim).count() == 2
+    assert Receipt.objects.filter(claim=claim).count() == 1
+    claim.refresh_from_db()
+    assert claim.expenses_total == Decimal("10.50")
+    assert claim.history.filter(history_change_reason="edited").count() == edits_before + 1

@@ -108,6 +108,7 @@ def test_member_cannot_change_or_delete_another_members_claim(client_for, world,
         "meeting_hours": "9",
         "action": "submit",
         "declaration": "on",
+        "version": before.version,
         "lines-TOTAL_FORMS": "0",
         "lines-INITIAL_FORMS": "0",
     }

@@ -16,6 +16,7 @@ def post_receipt(client, claim, upload, action="save"):
             "meeting_hours": "2",
             "preparation_hours": "0",
             "action": action,
+            "version": claim.version,
             "lines-TOTAL_FORMS": "1",
             "lines-INITIAL_FORMS": "0",
             "lines-MIN_NUM_FORMS": "0",
@@ -44,7 +45,7 @@ def test_a_file_over_the_size_cap_is_refused(client, member, policy, recent_meet
     client.force_login(member)
     big_png = SimpleUploadedFile("receipt.png", png_bytes() + b"\x00" * 2048, "image/png")
     response = post_receipt(client, claim, big_png)
-    assert "the largest we accept is 1.0" in response.context["formset"].forms[0].errors["receipt"][0]
+    assert "the largest we accept is 1 KB." in response.context["formset"].forms[0].errors["receipt"][0]
     assert not Receipt.objects.exists()
 
 
@@ -71,6 +72,7 @@ def test_a_new_receipt_replaces_the_old_one(client, member, policy, recent_meeti
             "meeting_hours": "2",
             "preparation_hours": "0",
             "action": "save",
+            "version": claim.version,
             "lines-TOTAL_FORMS": "1",
             "lines-INITIAL_FORMS": "1",
             "lines-MIN_NUM_FORMS": "0",
@@ -115,3 +117,83 @@ def test_a_missing_file_is_a_404_not_a_500(client, claims, member):
     receipt.file.storage.delete(receipt.file.name)
     client.force_login(member)
     assert client.get(reverse("receipt_download", args=[receipt.pk])).status_code == 404
+
+
+# --- What the receipt rule and the size cap say -------------------------------------------------
+
+
+def submit_parking_without_receipt(client, claim):
+    return client.post(
+        reverse("claim_edit", args=[claim.pk]),
+        {
+            "meeting_hours": "2",
+            "preparation_hours": "0",
+            "action": "submit",
+            "declaration": "on",
+            "version": claim.version,
+            "lines-TOTAL_FORMS": "1",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-category": "parking",
+            "lines-0-amount": "16.00",
+        },
+    )
+
+
+def test_with_a_threshold_of_nothing_every_expense_needs_a_receipt_in_those_words(
+    client, member, policy, recent_meeting
+):
+    assert policy.receipt_threshold == 0
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    rule = "a receipt for every expense except mileage"
+    assert rule in page_text(client.get(reverse("claim_edit", args=[claim.pk])))
+    assert rule in page_text(client.get(reverse("claim_policy")))
+    response = submit_parking_without_receipt(client, claim)
+    error = response.context["formset"].forms[0].errors["receipt"][0]
+    assert error == f"Add a receipt: the policy needs {rule}."
+    for page in (response, client.get(reverse("claim_policy"))):
+        assert "over £0.00" not in page_text(page)
+
+
+def test_with_a_threshold_the_rule_names_the_amount(client, member, partnership, recent_meeting):
+    from .conftest import make_policy
+
+    make_policy(partnership, receipt_threshold="10.00")
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    rule = "a receipt for every expense over £10.00 except mileage"
+    assert rule in page_text(client.get(reverse("claim_edit", args=[claim.pk])))
+    assert rule in page_text(client.get(reverse("claim_policy")))
+    error = submit_parking_without_receipt(client, claim).context["formset"].forms[0].errors["receipt"][0]
+    assert error == f"Add a receipt: the policy needs {rule}."
+
+
+def test_a_file_too_big_is_refused_with_its_real_size_and_the_cap(client, member, policy, recent_meeting):
+    claim = make_claim(member, recent_meeting, lines=[])
+    client.force_login(member)
+    big = SimpleUploadedFile("receipt.png", png_bytes() + b"\x00" * 13_000_000, "image/png")  # 12.4 MB
+    response = post_receipt(client, claim, big)
+    error = response.context["formset"].forms[0].errors["receipt"][0]
+    assert error == "This file is 12.4 MB; the largest we accept is 10 MB."
+    assert "up to 10 MB" in page_text(response)
+    assert not Receipt.objects.exists()
+
+
+def test_file_sizes_are_written_as_people_read_them():
+    from engagement.files import file_size
+
+    assert [file_size(n) for n in (0, 1, 900, 1024, 1536, 10 * 1024 * 1024, 13_002_342, 3 * 1024**3)] == [
+        "0 bytes", "1 byte", "900 bytes", "1 KB", "1.5 KB", "10 MB", "12.4 MB", "3 GB",
+    ]  # fmt: skip
+
+
+def test_a_file_just_over_the_cap_says_so_in_bytes(settings):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from engagement.files import validate_upload
+
+    settings.MAX_UPLOAD_BYTES = 1024
+    with pytest.raises(ValidationError) as refused:
+        validate_upload(SimpleUploadedFile("r.png", png_bytes() + b"\x00" * (1025 - len(png_bytes())), "image/png"))
+    assert refused.value.messages == ["This file is 1,025 bytes; the largest we accept is 1,024 bytes (1 KB)."]

@@ -53,28 +53,36 @@ def test_year_summary_xlsx_has_claims_and_amounts_by_status_and_by_meeting(clien
 
     by_status = sheets["By status"]
     assert by_status[0][0] == "Claims for Lewisham People's Partnership, 2023/24"
+    assert by_status[2][0].startswith("Every claim for this year's meetings, by where it stands now.")
     header = by_status.index(["Status", "Claims", "Time payments", "Expenses", "Total"])
     rows = {row[0]: row[1:] for row in by_status[header + 1 :]}
     # Amounts are numbers in the workbook (shown as £), so they compare as floats here.
     assert rows["Paid"] == approx([1, 50.00, 4.80, 54.80])
-    assert rows["Rejected"] == approx([1, 50.00, 10.00, 60.00])
+    assert rows["Sent back (not in the total)"] == approx([1, 50.00, 10.00, 60.00])
     assert rows["Approved"] == approx([1, 0.00, 4.80, 4.80])
-    assert rows["Draft"] == approx([1, 50.00, 4.80, 54.80])
+    assert rows["Draft (not in the total)"] == approx([1, 50.00, 4.80, 54.80])
     assert rows["Submitted"] == approx([0, 0, 0, 0])  # April 2024 is next year
+    assert rows["Claimed (submitted, approved or paid)"] == approx([2, 50.00, 9.60, 59.60])
 
     by_meeting = sheets["By meeting"]
-    assert by_meeting[0] == [
-        "Meeting date", "Meeting", "Claims", "Draft", "Submitted", "Approved", "Rejected", "Paid",
-        "Claimed (£)", "Approved or paid (£)", "Paid (£)",
-    ]  # fmt: skip
-    titles = [row[1] for row in by_meeting[1:]]
-    assert titles == ["May meeting", "Nobody claimed", "March meeting"]
-    may = by_meeting[1]
+    assert by_meeting[1][0].startswith("The same claims, by meeting.")
+    header = by_meeting.index(
+        [
+            "Meeting date", "Meeting", "Claims", "Draft", "Submitted", "Approved", "Sent back", "Paid",
+            "Claimed (£)", "Approved or paid (£)", "Paid (£)", "Sent back (£)",
+        ]
+    )  # fmt: skip
+    meetings = by_meeting[header + 1 :]
+    titles = [row[1] for row in meetings]
+    assert titles == ["May meeting", "Nobody claimed", "March meeting", "All meetings"]
+    may = meetings[0]
     assert may[0] == datetime.datetime(2023, 5, 11)
     assert may[2:8] == [2, 0, 0, 0, 1, 1]
-    assert may[8:] == approx([54.80, 54.80, 54.80])  # the rejected claim is not claimed money
-    march = by_meeting[3]
-    assert march[2:8] == [2, 1, 0, 1, 0, 0] and march[8:] == approx([4.80, 4.80, 0])
+    assert may[8:] == approx([54.80, 54.80, 54.80, 60.00])  # the claim sent back is not claimed money
+    march = meetings[2]
+    assert march[2:8] == [2, 1, 0, 1, 0, 0] and march[8:] == approx([4.80, 4.80, 0, 0])
+    totals = meetings[3]
+    assert totals[2:8] == [4, 1, 0, 1, 1, 1] and totals[8:] == approx([59.60, 59.60, 54.80, 60.00])
 
     claims = sheets["Claims"]
     assert [row[0] for row in claims[1:]] == [year["paid"].pk, year["rejected"].pk, year["approved"].pk]
@@ -97,9 +105,12 @@ def test_year_summary_page_shows_the_same_figures(client, chair, year):
     client.force_login(chair)
     response = client.get(reverse("claim_year_summary"), {"partnership": "lewisham", "year": 2023})
     summary = response.context["summary"]
-    assert summary.total_claims == 4 and summary.total_amount == D("119.60")
+    assert summary.total_claims == 4 and summary.total_amount == D("59.60")
     text = page_text(response)
     assert "Claims for Lewisham People's Partnership, 2023/24" in text and "May meeting" in text
+    # Each table says what it counts.
+    assert "The total counts claims submitted, approved or paid" in text
+    assert "“Claimed” is submitted, approved or paid, as in the total by status" in text
 
 
 def test_year_summary_with_bad_input_says_so(client, finance, year):
@@ -123,3 +134,26 @@ def test_a_meeting_outside_the_year_is_not_counted(member, partnership, year):
     summary = year_summary(partnership, 2024)
     assert [row.count for row in summary.by_status if row.status == "submitted"] == [1]
     assert [claim.pk for claim in summary.claims] == [year["next_year"].pk]
+
+
+def test_the_two_tables_agree_with_each_other(year, partnership):
+    """A claim sent back (£60 here) is counted the same way by status and by meeting: as sent back, not claimed."""
+    from reimbursement.reports import year_summary
+
+    summary = year_summary(partnership, 2023)
+    by_status = {row.status: row for row in summary.by_status}
+    totals = summary.meeting_totals
+    for status in Claim.Status.values:
+        assert totals.counts[status] == by_status[status].count
+    assert totals.claimed == summary.claimed.total == D("59.60")
+    assert totals.approved == by_status["approved"].total + by_status["paid"].total
+    assert totals.paid == by_status["paid"].total
+    assert totals.sent_back == by_status["rejected"].total == D("60.00")
+    assert sum((row.claimed for row in summary.by_meeting), D(0)) == summary.claimed.total
+
+
+def test_the_page_shows_both_totals_rows(client, finance, year):
+    client.force_login(finance)
+    text = page_text(client.get(reverse("claim_year_summary"), {"partnership": "lewisham", "year": 2023}))
+    assert "Claimed (submitted, approved or paid)" in text and "All meetings" in text
+    assert "Number of claims" in text and "Amounts" in text and "£60.00" in text
