@@ -63,7 +63,7 @@ STATIC_ROOT = "$WORK/static"
 if not DEBUG:  # noqa: F405
     STORAGES["staticfiles"] = {"BACKEND": "bench_storage.BenchStaticStorage"}  # noqa: F405
 EOF
-# Anonymous pages come from the portal's own cache (engagement/cache.py), as in production;
+# Anonymous pages come from the portal's own cache (toolkit/page_cache.py), as in production;
 # PUBLIC_PAGE_CACHE_SECONDS=0 bash bench/load.sh measures every page rendered afresh.
 export PUBLIC_PAGE_CACHE_SECONDS="${PUBLIC_PAGE_CACHE_SECONDS:-60}"
 export PYTHONPATH="$WORK${PYTHONPATH:+:$PYTHONPATH}"

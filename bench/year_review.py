@@ -60,7 +60,6 @@ from django.utils import timezone  # noqa: E402
 from engagement.models import EngagementType, Organisation, Participant, Partnership, Theme  # noqa: E402
 from engagement.roles import STAFF  # noqa: E402
 from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Response, YearReview  # noqa: E402
-from meetings.reports import year_window  # noqa: E402
 
 SIZES = {
     # name: (years, meetings a year, counted attendees a meeting, people in the pool)
@@ -246,7 +245,7 @@ def main():
             started = time.perf_counter()
             partnership, year, counted = build(name, years, per_year, attendees, pool)
             built = time.perf_counter() - started
-            _, _, opens, closes = year_window(partnership, year)
+            _, _, opens, closes = partnership.year_window(year)
             held = Meeting.objects.filter(
                 partnership=partnership, status=Meeting.Status.HELD, start__gte=opens, start__lt=closes
             )

@@ -61,6 +61,16 @@ class Partnership(models.Model):
         next_start = datetime.date(year + 1, self.financial_year_start_month, 1)
         return start, next_start - datetime.timedelta(days=1)
 
+    def year_window(self, year):
+        """The year's first and last days, and the aware datetimes (UK time) that bound its meetings' starts."""
+        first_day, last_day = self.financial_year_bounds(year)
+        zone = timezone.get_default_timezone()
+        opens = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min), zone)
+        closes = timezone.make_aware(
+            datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min), zone
+        )
+        return first_day, last_day, opens, closes
+
     def financial_year_of(self, day):
         """The first calendar year of the financial year that holds ``day``."""
         return day.year if day.month >= self.financial_year_start_month else day.year - 1
@@ -99,6 +109,12 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def count_by_kind(cls, kinds):
+        """``[(label, how many of ``kinds`` are of that kind), ...]`` for every kind, in ``Kind``'s order."""
+        kinds = list(kinds)
+        return [(label, kinds.count(kind)) for kind, label in cls.Kind.choices]
 
 
 class ParticipantQuerySet(models.QuerySet):

@@ -26,7 +26,7 @@ from django.db.models.functions import Lower
 from engagement.models import Organisation, Participant
 
 from .models import Attendance, Meeting
-from .participation import attendance_closed_reason
+from .services import attendance_closed_reason
 
 HEADER = ["name", "email", "organisation", "mode", "staff"]
 MAX_BYTES = 1024 * 1024

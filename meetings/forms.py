@@ -67,7 +67,7 @@ class RegistrationForm(forms.Form):
         }
 
     def registration(self):
-        """Status and mode for ``participation.register``."""
+        """Status and mode for ``services.register``."""
         coming = self.cleaned_data["coming"]
         if coming == self.APOLOGIES:
             return Attendance.Status.APOLOGIES, Attendance.Mode.IN_PERSON

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from engagement.files import RandomName
 from engagement.models import EngagementType, Participant, Partnership, Theme
+from engagement.roles import CHAIR, FINANCE, STAFF, has_role
 from engagement.validators import validate_typed_date
 
 # An attendance that counts: the person came and is not system staff.
@@ -127,6 +128,17 @@ class Meeting(models.Model):
         return timezone.localtime(self.start).date()
 
 
+def waited(since: datetime.date | None, today: datetime.date, target_days: int) -> tuple[int, bool]:
+    """Whole days people have waited to hear back since ``since`` (never negative), and whether that is overdue.
+
+    People start waiting on the item's "feedback requested on" date, or else on
+    the day of its meeting; past the partnership's ``feedback_target_days`` the
+    wait is overdue. The year review and "you said, we did" both count this way.
+    """
+    days = max((today - since).days, 0) if since else 0
+    return days, days > target_days
+
+
 class AgendaItem(models.Model):
     """One timed item on a meeting's agenda."""
 
@@ -135,6 +147,9 @@ class AgendaItem(models.Model):
         NEED_FEEDBACK = "need_feedback", "Need feedback"
         AWAITING_RESPONSE = "awaiting_response", "Awaiting response"
         RESPONDED = "responded", "Responded"
+
+    # People are waiting to hear back about an item in one of these states.
+    WAITING_STATUSES = (FeedbackStatus.NEED_FEEDBACK, FeedbackStatus.AWAITING_RESPONSE)
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(default=0)
@@ -386,3 +401,12 @@ class YearReview(models.Model):
 
     def __str__(self):
         return f"{self.partnership} year review {self.partnership.financial_year_label(self.year)}"
+
+    def is_visible_to(self, user):
+        """Staff, chair and finance always; anyone else only once the chair has made this review final and public.
+
+        An unsaved review (``YearReview()``, for a year with no narrative yet) is a draft, seen by staff only.
+        """
+        if has_role(user, STAFF, CHAIR, FINANCE):
+            return True
+        return self.status == self.Status.FINAL and self.is_public

@@ -4,21 +4,21 @@ Each function fetches what a page needs in a fixed number of queries,
 however many people come or items wait.
 """
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When, prefetch_related_objects
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When, prefetch_related_objects
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from engagement.models import Organisation, Participant
+from engagement.models import Organisation, Participant, Partnership
 from engagement.roles import CHAIR, STAFF, has_role
 
-from .models import COUNTED_ATTENDANCE, AgendaItem, Attendance, Feedback, Response
-
-WAITING_STATUSES = [AgendaItem.FeedbackStatus.NEED_FEEDBACK, AgendaItem.FeedbackStatus.AWAITING_RESPONSE]
+from .models import COUNTED_ATTENDANCE, AgendaItem, Attendance, Feedback, Meeting, Response, waited
 
 
-def feedback_visible_to(user):
+def feedback_visible_to(user) -> QuerySet[Feedback]:
     """Views a user may read: all of them for staff and the chair, a member's own, nothing for anyone else."""
     views = Feedback.objects.select_related("agenda_item__meeting__partnership", "participant")
     if has_role(user, STAFF, CHAIR):
@@ -53,7 +53,7 @@ class Voices:
         return self.for_organisation + self.for_community
 
 
-def meeting_voices(meeting):
+def meeting_voices(meeting: Meeting) -> Voices:
     """Who was in the room at ``meeting``, in one query.
 
     A first-time attendee has no earlier attendance at any meeting of the
@@ -108,12 +108,11 @@ def meeting_voices(meeting):
         if row["participant__agrees_to_be_listed"]:
             voices.listed_names.append(name)
     voices.organisations = len(organisations)
-    kinds = list(organisations.values())
-    voices.organisations_by_kind = [(label, kinds.count(kind)) for kind, label in Organisation.Kind.choices]
+    voices.organisations_by_kind = Organisation.count_by_kind(organisations.values())
     return voices
 
 
-def registration_summary(meeting):
+def registration_summary(meeting: Meeting) -> dict[str, int]:
     """How many are coming in person, online, or sent apologies; and how many shared access needs."""
     return Attendance.objects.filter(meeting=meeting).aggregate(
         in_person=Count("pk", filter=Q(status=Attendance.Status.REGISTERED, mode=Attendance.Mode.IN_PERSON)),
@@ -141,7 +140,7 @@ class ClaimAtStake:
         return self.claim.attendance_warning()
 
 
-def claims_at_stake(attendances):
+def claims_at_stake(attendances: Iterable[Attendance]) -> list[ClaimAtStake]:
     """The waiting claims (submitted or approved, not yet paid) of these attendances, in one query.
 
     Claims belong to ``reimbursement``, which sits to the right of meetings:
@@ -160,7 +159,7 @@ def claims_at_stake(attendances):
     ]
 
 
-def sign_in_sheet(meeting):
+def sign_in_sheet(meeting: Meeting) -> QuerySet[Attendance]:
     """Everyone expected or present at ``meeting`` for the sign-in desk: people coming first, apologies last."""
     return (
         Attendance.objects.filter(meeting=meeting)
@@ -173,19 +172,20 @@ def sign_in_sheet(meeting):
 
 def _with_waiting(items, today):
     for item in items:
-        item.days_waiting = max((today - item.waiting_since).days, 0) if item.waiting_since else 0
-        item.is_overdue = item.days_waiting > item.meeting.partnership.feedback_target_days
+        item.days_waiting, item.is_overdue = waited(
+            item.waiting_since, today, item.meeting.partnership.feedback_target_days
+        )
     return items
 
 
-def waiting_for_feedback(partnership=None):
+def waiting_for_feedback(partnership: Partnership | None = None) -> QuerySet[AgendaItem]:
     """Agenda items whose people are still waiting to hear back, oldest first, per partnership.
 
     People start waiting on ``feedback_requested_on``, or else on the day of
     the meeting.
     """
     items = (
-        AgendaItem.objects.filter(feedback_status__in=WAITING_STATUSES)
+        AgendaItem.objects.filter(feedback_status__in=AgendaItem.WAITING_STATUSES)
         .select_related("meeting__partnership", "engagement_type")
         .annotate(
             waiting_since=Coalesce("feedback_requested_on", TruncDate("meeting__start")),
@@ -198,7 +198,7 @@ def waiting_for_feedback(partnership=None):
     return items
 
 
-def responded_items(partnership=None):
+def responded_items(partnership: Partnership | None = None) -> QuerySet[AgendaItem]:
     """Agenda items with a 'we did', the latest meetings first, with their responses."""
     items = (
         AgendaItem.objects.filter(feedback_status=AgendaItem.FeedbackStatus.RESPONDED)
@@ -212,12 +212,12 @@ def responded_items(partnership=None):
     return items
 
 
-def with_days_waiting(items, today=None):
+def with_days_waiting(items: Iterable[AgendaItem], today: datetime.date | None = None) -> list[AgendaItem]:
     """Give each waiting item ``days_waiting`` and ``is_overdue`` (past its partnership's target)."""
     return _with_waiting(list(items), today or timezone.localdate())
 
 
-def overdue_feedback(today=None):
+def overdue_feedback(today: datetime.date | None = None) -> list[AgendaItem]:
     """Items waiting longer than their partnership's target, the longest wait first (for the chair)."""
     items = with_days_waiting(waiting_for_feedback(), today)
     return sorted((item for item in items if item.is_overdue), key=lambda item: -item.days_waiting)

@@ -1,23 +1,16 @@
-"""The sign-in desk's list as CSV, safe to open in a spreadsheet."""
+"""The sign-in desk's list: its columns, rows and file name (``toolkit.exports`` writes the CSV).
 
-import csv
+Personal data (names, access needs): the download is never kept by browsers or proxies.
+"""
 
-from django.http import HttpResponse
 from django.utils import timezone
+
+from toolkit.downloads import download_name
+from toolkit.exports import Column, Table, csv_response
 
 from .models import Attendance
 
-# A cell starting with one of these is run as a formula by Excel, LibreOffice
-# and Google Sheets (CSV injection); tab and carriage return can hide one.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 COLUMNS = ["Name", "Organisation", "Coming", "Walk-in", "Access needs (shared with the chair)", "Signed in"]
-
-
-def neutralise(value):
-    """The cell as text, with a leading quote if a spreadsheet would run it as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def coming(attendance):
@@ -42,16 +35,10 @@ def rows(attendances):
 
 def response(attendances, filename):
     """A CSV download of ``attendances`` (already ordered and with participants selected)."""
-    http = HttpResponse(content_type="text/csv; charset=utf-8")
-    http["Content-Disposition"] = f'attachment; filename="{filename}"'
-    http["Cache-Control"] = "no-store"  # personal data: no shared caches
-    http.write("\ufeff")  # so Excel reads UTF-8 names correctly
-    writer = csv.writer(http)
-    writer.writerow(COLUMNS)
-    for row in rows(attendances):
-        writer.writerow([neutralise(cell) for cell in row])
-    return http
+    table = Table("Sign-in sheet", [Column(header) for header in COLUMNS], rows(attendances))
+    return csv_response(table, filename, personal=True)
 
 
 def filename_for(meeting):
-    return f"sign-in-sheet-{timezone.localtime(meeting.start):%Y-%m-%d}-meeting-{meeting.pk}.csv"
+    day = timezone.localtime(meeting.start).date()
+    return download_name("sign-in-sheet", day, "meeting", meeting.pk, extension="csv")

@@ -22,7 +22,7 @@ urlpatterns = [
     path("meetings/<int:pk>/sign-in-sheet.csv", attendance.sign_in_sheet_csv, name="meeting_sign_in_sheet"),
     path("meetings/items/<int:pk>/views/record/", attendance.record_views, name="record_views"),
     path("meetings/items/<int:pk>/response/", attendance.record_response, name="record_response"),
-    # The year review (meetings/views/reports.py and meetings/reports.py).
+    # The year review (meetings/views/reports.py and meetings/year_review/).
     path("reports/", reports.report_index, name="report_index"),
     path("reports/year-review/<slug:slug>/<int:year>/", reports.year_review, name="year_review"),
     # "<year>.csv" and "<year>/.csv" both work: DESIGN.md says "same + .csv".

@@ -7,6 +7,9 @@ class PartnershipPortalConfig(AppConfig):
     verbose_name = "Partnership Portal"
 
     def ready(self):
+        from toolkit.page_cache import connect_signals
+
         from .roles import sync_role_permissions
 
         post_migrate.connect(sync_role_permissions, sender=self)
+        connect_signals()

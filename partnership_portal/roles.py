@@ -1,7 +1,7 @@
 """Which model permissions each role's group holds.
 
 The groups themselves are created by a data migration
-(``engagement/migrations/0002_roles.py``). Permissions only exist once every
+(``engagement/migrations/0002_ladder_and_roles.py``). Permissions only exist once every
 app has migrated, so they are granted after ``migrate`` by
 ``sync_role_permissions``, which is idempotent: it adds what is missing and
 removes nothing an administrator granted by hand.

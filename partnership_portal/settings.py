@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "meetings",
     "priorities",
     "reimbursement",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -301,8 +302,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # How long financial records are kept after the end of their financial year.
 FINANCIAL_RECORD_RETENTION_YEARS = envint("FINANCIAL_RECORD_RETENTION_YEARS", 6)
 
-# Anonymous visitors' pages are served from the cache for up to this long (engagement/cache.py); 0 never.
+# Anonymous visitors' pages are served from the cache for up to this long (toolkit/page_cache.py); 0 never.
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 60)
+# The apps whose content visitors see: saving or deleting any of their records drops every cached page.
+PUBLIC_PAGE_CONTENT_APPS = ["engagement", "meetings", "priorities"]
 
 
 class QuietForbidden(logging.Filter):

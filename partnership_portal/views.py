@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from engagement.cache import public_page
 from engagement.models import Partnership
 from meetings.models import Meeting
-from priorities.views import partnership_priorities
+from priorities.selectors import partnership_priorities
+from toolkit.page_cache import public_page
 
 UPCOMING_ON_HOME = 6
 

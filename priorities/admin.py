@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from engagement.formsets import BoundedInlineFormSet
 
-from .forms import ActionAdminForm, save_action_from_admin
+from .forms import ActionAdminForm
 from .models import Action, ActionUpdate, FrameworkTag, Priority
+from .services import save_action_from_admin
 
 
 @admin.register(FrameworkTag)

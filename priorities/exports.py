@@ -1,41 +1,33 @@
-"""A partnership's action plan as a table, and its CSV and XLSX renderings.
+"""A partnership's action plan as a table: its columns, its rows and its file name.
 
-``ActionPlan`` reads the database once; the renderers only format its rows.
-Text cells that a spreadsheet would run as a formula (starting with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return) get a leading apostrophe.
+``ActionPlan`` reads the database once; ``toolkit.exports`` writes the CSV
+and XLSX (and neutralises text that a spreadsheet would run as a formula).
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from toolkit.downloads import download_name
+from toolkit.exports import DATE_FORMAT, Column, Table
+
 from .models import Action, Priority
 
-HEADERS = [
-    "Priority",
-    "Priority title",
-    "Horizon",
-    "Action",
-    "Owner",
-    "Due date",
-    "Status",
-    "Latest note",
-    "Latest note date",
-    "Overdue",
+COLUMNS = [
+    Column("Priority", 9),
+    Column("Priority title", 40),
+    Column("Horizon", 16),
+    Column("Action", 60),
+    Column("Owner", 30),
+    Column("Due date", 12, DATE_FORMAT),
+    Column("Status", 12),
+    Column("Latest note", 60),
+    Column("Latest note date", 16, DATE_FORMAT),
+    Column("Overdue", 9),
 ]
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A text cell a spreadsheet will show, never evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+HEADERS = [column.header for column in COLUMNS]
 
 
 @dataclass
@@ -110,46 +102,8 @@ class ActionPlan:
                     )
         return rows
 
-    @property
-    def filename_stem(self):
-        return f"{self.partnership.slug}-action-plan-{self.today:%Y-%m-%d}"
+    def filename(self, extension):
+        return download_name(self.partnership.slug, "action-plan", self.today, extension=extension)
 
-
-def to_csv(plan):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADERS)
-    for row in plan.rows:
-        writer.writerow(
-            [neutralise(value.isoformat() if isinstance(value, datetime.date) else value) for value in row.cells()]
-        )
-    # A byte-order mark so that Excel reads the dashes and quotes as UTF-8.
-    return "\ufeff" + buffer.getvalue()
-
-
-def to_xlsx(plan):
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Action plan"
-    sheet.append(HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in plan.rows:
-        sheet.append([neutralise(value) for value in row.cells()])
-    for row_cells in sheet.iter_rows(min_row=2):
-        for cell in row_cells:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [9, 40, 16, 60, 30, 12, 12, 60, 16, 9]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    def table(self):
+        return Table("Action plan", COLUMNS, [row.cells() for row in self.rows])

@@ -13,7 +13,7 @@ STATUS_NOTE_REQUIRED = "Say why the status is changing."
 class ProgressNoteForm(forms.Form):
     """A dated note on an action, optionally moving it to a new status.
 
-    Validation only: the view saves through ``Action.change_status``.
+    Validation only: the view saves through ``services.change_action_status``.
     """
 
     note = forms.CharField(
@@ -68,7 +68,7 @@ class ActionAdminForm(forms.ModelForm):
 
     A status different from the stored one (or, for a new action, from "not
     started") needs a note; the admin then saves the change through
-    ``Action.change_status`` so it is recorded like any other.
+    ``services.save_action_from_admin`` so it is recorded like any other.
     """
 
     status_note = forms.CharField(
@@ -102,14 +102,3 @@ class ActionAdminForm(forms.ModelForm):
         if status and status != self.stored_status and not (cleaned.get("status_note") or "").strip():
             self.add_error("status_note", STATUS_NOTE_REQUIRED)
         return cleaned
-
-
-def save_action_from_admin(form, user):
-    """Save an admin action form, moving its status only through ``Action.change_status``."""
-    action = form.instance
-    new_status = action.status
-    action.status = form.stored_status
-    action.save()
-    if new_status != form.stored_status:
-        action.change_status(new_status, form.cleaned_data.get("status_note"), user)
-    return action

@@ -3,14 +3,14 @@
 The flipchart at the end of a meeting becomes a plan: each ``Priority`` has
 ``Action`` rows (immediate actions and future steps) and each action keeps
 dated ``ActionUpdate`` notes. A status only changes through
-``Action.change_status``, which always leaves a note saying why.
+``priorities.services.change_action_status``, which always leaves a note saying why.
 """
 
 import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -374,18 +374,19 @@ class Action(models.Model):
         return self.description[:80]
 
     def save(self, *args, **kwargs):
-        stored = getattr(self, "_stored_status", None)
-        if (
-            not self._state.adding
-            and stored is not None
-            and self.status != stored
-            and not getattr(self, "_status_change_allowed", False)
-        ):
+        # The last line of defence: a status moves only through
+        # ``priorities.services.change_action_status``, which records a note and writes
+        # the status itself; a plain save that would change it is refused.
+        loaded = getattr(self, "_loaded_status", None)
+        if not self._state.adding and loaded is not None and self.status != loaded:
             raise ValidationError(
-                {"status": "Change an action's status with Action.change_status(), which records a note."}
+                {
+                    "status": "Change an action's status with priorities.services.change_action_status(), "
+                    "which records a note."
+                }
             )
         super().save(*args, **kwargs)
-        self._stored_status = self.status
+        self._loaded_status = self.status
 
     def get_absolute_url(self):
         return f"{self.priority.get_absolute_url()}#action-{self.pk}"
@@ -393,9 +394,12 @@ class Action(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        # Remember the stored status so that save() can refuse a silent change.
-        instance._stored_status = instance.__dict__.get("status")
+        instance._loaded_status = instance.__dict__.get("status")
         return instance
+
+    def status_stored_as(self, status):
+        """This instance now matches the row after a status change written by the service."""
+        self.status = self._loaded_status = status
 
     def clean(self):
         errors = {}
@@ -443,54 +447,6 @@ class Action(models.Model):
 
     def can_be_updated_by(self, user):
         return Action.objects.notable_by(user).filter(pk=self.pk).exists()
-
-    def change_status(self, new_status, note, user=None, date=None):
-        """Record a progress note and, if ``new_status`` differs, move the action to it.
-
-        The only way an action's status changes. A change always needs a note
-        saying why (so a blocked action always says what blocks it). Runs in
-        a transaction with the row locked; asking for the status the action
-        already has just records the note. The same note sent again (a double
-        click, a refresh) is kept once: the note already kept is returned.
-        """
-        note = (note or "").strip()
-        new_status = new_status or None
-        if new_status is not None and new_status not in self.Status.values:
-            raise ValidationError({"status": "Choose a status from the list."})
-        with transaction.atomic():
-            locked = Action.objects.select_for_update().get(pk=self.pk)
-            changing = new_status is not None and new_status != locked.status
-            if changing and not note:
-                raise ValidationError({"note": "Say why the status is changing."})
-            if not note:
-                raise ValidationError({"note": "Write a note."})
-            author = user if user is not None and user.is_authenticated else None
-            repeat = (
-                ActionUpdate.objects.filter(action=locked, note=note, date=date or timezone.localdate(), author=author)
-                .order_by("pk")
-                .first()
-            )
-            if repeat is not None and not changing:
-                return repeat
-            update = ActionUpdate.objects.create(
-                action=locked,
-                date=date or timezone.localdate(),
-                note=note,
-                status_from=locked.status if changing else "",
-                status_to=new_status if changing else "",
-                author=author,
-            )
-            if changing:
-                locked.status = new_status
-                locked._status_change_allowed = True
-                locked.save(update_fields=["status", "updated_at"])
-                self.status = new_status
-                self._stored_status = new_status
-        return update
-
-    def add_note(self, note, user=None, date=None):
-        """A progress note that leaves the status as it is."""
-        return self.change_status(None, note, user=user, date=date)
 
 
 class ActionUpdate(models.Model):

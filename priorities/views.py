@@ -9,36 +9,21 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from engagement.cache import public_page
 from engagement.models import Partnership
 from engagement.query_string import has_filters, page_number
+from toolkit.exports import csv_response, xlsx_bytes, xlsx_response
+from toolkit.page_cache import public_page
 
-from .exports import ActionPlan, to_csv, to_xlsx
+from .exports import ActionPlan
 from .filters import PriorityFilter
 from .forms import ProgressNoteForm
-from .models import Action, ActionUpdate, Priority, note_permission
+from .models import Action, ActionUpdate, Priority
+from .selectors import mark_note_rights
+from .services import change_action_status
 
 PRIORITIES_PER_PAGE = 20
-
-
-def mark_note_rights(priorities, user):
-    """Set ``user_can_note`` on every action shown, without a query per action."""
-    may_note = note_permission(user)
-    for priority in priorities:
-        for action in priority.action_list:
-            action.user_can_note = may_note(action)
-    return priorities
-
-
-def partnership_priorities(partnership, user):
-    """The current priorities of one partnership, ready for the priority cards (a fixed number of queries)."""
-    priorities = list(
-        Priority.objects.current().filter(partnership=partnership).for_listing().order_by("order", "number")
-    )
-    return mark_note_rights(priorities, user)
 
 
 @public_page
@@ -95,7 +80,7 @@ def action_note_new(request, pk):
     if request.method == "POST" and form.is_valid():
         new_status = form.cleaned_data["new_status"] or None
         try:
-            action.change_status(new_status, form.cleaned_data["note"], request.user, form.cleaned_data["date"])
+            change_action_status(action, new_status, form.cleaned_data["note"], request.user, form.cleaned_data["date"])
         except ValidationError as error:
             for field, field_errors in error.message_dict.items():
                 form.add_error("new_status" if field == "status" else "note", field_errors)
@@ -114,10 +99,5 @@ def action_plan_export(request, slug, fmt):
     partnership = get_object_or_404(Partnership, slug=slug)
     plan = ActionPlan(partnership)
     if fmt == "csv":
-        response = HttpResponse(to_csv(plan), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            to_xlsx(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{plan.filename_stem}.{fmt}"'
-    return response
+        return csv_response(plan.table(), plan.filename("csv"))
+    return xlsx_response(xlsx_bytes([plan.table()]), plan.filename("xlsx"))

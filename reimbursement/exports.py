@@ -1,31 +1,19 @@
-"""Files for finance: the payment run as CSV and the year summary as XLSX.
+"""Files for finance: the payment run as CSV and the year summary as XLSX (columns, rows and file names).
 
-Text people typed (names, meeting titles) is neutralised so that no cell runs
-as a formula; amounts stay numbers with two places and dates stay dates.
+``toolkit.exports`` writes them: text people typed (names, meeting titles)
+is neutralised so that no cell runs as a formula; amounts stay numbers with
+two places and dates stay dates. Both hold personal and financial data, so
+neither is kept by browsers or proxies.
 """
 
-import io
-
-from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
-
-from meetings.renderers import neutralise
-from meetings.renderers.csv_file import spreadsheet_chunks
+from toolkit.exports import DATE_FORMAT, MONEY_FORMAT, Column, Table, csv_response, xlsx_bytes, xlsx_response
 
 from .models import Claim, person_name
 from .reports import PAYMENT_RUN_HEADERS
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONEY_FORMAT = "£#,##0.00"
-DATE_FORMAT = "DD/MM/YYYY"
 
-
-def _private_file(response, filename):
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    # Personal and financial data: never kept by browsers or proxies.
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+def money(header, width):
+    return Column(header, width, MONEY_FORMAT)
 
 
 def payment_run_csv(rows, filename):
@@ -34,79 +22,37 @@ def payment_run_csv(rows, filename):
     Written as the year review's CSV is (a byte-order mark, so that Excel shows "£" and names right;
     formulas neutralised); dates as ISO 8601.
     """
-    lines = [PAYMENT_RUN_HEADERS, *([_csv_value(value) for value in row] for row in rows)]
-    response = HttpResponse("".join(spreadsheet_chunks(lines)), content_type="text/csv; charset=utf-8")
-    return _private_file(response, filename)
-
-
-def _csv_value(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _sheet(workbook, title, headers, rows, money_columns=(), date_columns=(), preamble=()):
-    """A sheet holding one table (after any title lines): bold header, frozen, widths, number formats."""
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    sheet = workbook.create_sheet(title)
-    for index, line in enumerate(preamble):
-        sheet.append([neutralise(line)])
-        if index == 0:
-            sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
-    if preamble:
-        sheet.append([])
-    header_row = sheet.max_row + 1 if preamble else 1
-    sheet.append([name for name, _ in headers])
-    for cell in sheet[header_row]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE7F3")
-    for row in rows:
-        sheet.append([neutralise(value) for value in row])
-    for index, (_, width) in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for column in money_columns:
-        for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=column, max_col=column):
-            cell.number_format = MONEY_FORMAT
-    for column in date_columns:
-        for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=column, max_col=column):
-            cell.number_format = DATE_FORMAT
-    sheet.freeze_panes = f"A{header_row + 1}"
-    return sheet
+    table = Table("Payment run", [Column(header) for header in PAYMENT_RUN_HEADERS], rows)
+    return csv_response(table, filename, personal=True)
 
 
 def year_summary_xlsx(summary):
     """Three sheets: By status, By meeting and Claims (submitted or later)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
     claimed = summary.claimed
-    _sheet(
-        workbook,
+    by_status = Table(
         "By status",
-        [("Status", 36), ("Claims", 10), ("Time payments", 16), ("Expenses", 14), ("Total", 14)],
+        [Column("Status", 36), Column("Claims", 10), money("Time payments", 16), money("Expenses", 14)]
+        + [money("Total", 14)],
         [
             [row.label if row.in_total else f"{row.label} (not in the total)", row.count]
             + [row.time_payment, row.expenses, row.total]
             for row in summary.by_status
         ]
         + [[claimed.label, claimed.count, claimed.time_payment, claimed.expenses, claimed.total]],
-        money_columns=(3, 4, 5),
         preamble=[
             summary.title,
             f"Meetings from {summary.start:%-d %B %Y} to {summary.end:%-d %B %Y}.",
             summary.by_status_counts,
         ],
     )
-
     statuses = list(Claim.Status)
     totals = summary.meeting_totals
-    _sheet(
-        workbook,
+    by_meeting = Table(
         "By meeting",
-        [("Meeting date", 12), ("Meeting", 44), ("Claims", 8)]
-        + [(status.label, 11) for status in statuses]
-        + [("Claimed (£)", 12), ("Approved or paid (£)", 14), ("Paid (£)", 12), ("Sent back (£)", 12)],
+        [Column("Meeting date", 12, DATE_FORMAT), Column("Meeting", 44), Column("Claims", 8)]
+        + [Column(status.label, 11) for status in statuses]
+        + [money("Claimed (£)", 12), money("Approved or paid (£)", 14), money("Paid (£)", 12)]
+        + [money("Sent back (£)", 12)],
         [
             [row.meeting.local_date, row.meeting.title, row.claims]
             + [row.counts[status] for status in statuses]
@@ -118,25 +64,22 @@ def year_summary_xlsx(summary):
             + [totals.counts[status] for status in statuses]
             + [totals.claimed, totals.approved, totals.paid, totals.sent_back]
         ],
-        money_columns=range(4 + len(statuses), 8 + len(statuses)),
-        date_columns=(1,),
         preamble=[summary.title, summary.by_meeting_counts],
     )
-    _sheet(
-        workbook,
+    claims = Table(
         "Claims",
         [
-            ("Claim id", 9),
-            ("Meeting date", 12),
-            ("Meeting", 40),
-            ("Claimant", 24),
-            ("Status", 12),
-            ("Time payment", 13),
-            ("Expenses", 12),
-            ("Total", 12),
-            ("Decided by", 18),
-            ("Payment reference", 18),
-            ("Paid on", 12),
+            Column("Claim id", 9),
+            Column("Meeting date", 12, DATE_FORMAT),
+            Column("Meeting", 40),
+            Column("Claimant", 24),
+            Column("Status", 12),
+            money("Time payment", 13),
+            money("Expenses", 12),
+            money("Total", 12),
+            Column("Decided by", 18),
+            Column("Payment reference", 18),
+            Column("Paid on", 12, DATE_FORMAT),
         ],
         [
             [
@@ -154,10 +97,5 @@ def year_summary_xlsx(summary):
             ]
             for claim in summary.claims
         ],
-        money_columns=(6, 7, 8),
-        date_columns=(2, 11),
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    return _private_file(response, summary.filename("xlsx"))
+    return xlsx_response(xlsx_bytes([by_status, by_meeting, claims]), summary.filename("xlsx"), personal=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from meetings.models import Meeting
-from meetings.reports import year_window
+from toolkit.downloads import download_name
 
 from .models import ZERO, Claim, ExpenseCategory, person_name
 
@@ -210,12 +210,13 @@ class ClaimYearSummary:
         return total
 
     def filename(self, extension):
-        return f"claims-{self.partnership.slug}-{self.year}-{str(self.year + 1)[-2:]}.{extension}"
+        # Always "2023-24", whatever month the partnership's year starts.
+        return download_name("claims", self.partnership.slug, self.year, str(self.year + 1)[-2:], extension=extension)
 
 
 def year_summary(partnership, year):
     """The year summary in two queries: the year's claims, and its meetings."""
-    start, end, opens, closes = year_window(partnership, year)
+    start, end, opens, closes = partnership.year_window(year)
     claims = list(
         Claim.objects.filter(
             attendance__meeting__partnership=partnership,

@@ -10,16 +10,19 @@ else sets a claim's status.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from engagement.models import Participant
 from engagement.roles import CHAIR, FINANCE, has_role
 from meetings.models import Attendance, Meeting
 
 from .models import ZERO, Claim, ClaimLine, ExpenseCategory, PaymentPolicy, Receipt, money
+from .selectors import deadline_message, refusal_for
 
 APPROVERS = (FINANCE, CHAIR)
 PAYERS = (FINANCE,)
@@ -31,10 +34,6 @@ class ClaimRefused(Exception):
     def __init__(self, *problems):
         self.problems = [str(problem) for problem in problems]
         super().__init__(" ".join(self.problems))
-
-
-def _day(day):
-    return f"{day.day} {day:%B %Y}"
 
 
 def _now(now):
@@ -57,96 +56,13 @@ def _record(claim, by, now, reason):
     claim.version += 1
 
 
-# --- Which meetings a person can claim for ---------------------------------------------------
-
-
-def deadline_message(meeting, policy):
-    deadline = policy.deadline_for(meeting)
-    return (
-        f"The deadline for claims for {meeting.title} on {_day(meeting.local_date)} was {_day(deadline)}: "
-        f"claims must be submitted within {policy.claim_deadline_days} days of the meeting."
-    )
-
-
-def policy_for(meeting, policies):
-    """The policy in force on the meeting's date, from ``policies`` (newest first), or None."""
-    for policy in policies:
-        if policy.partnership_id == meeting.partnership_id and policy.effective_from <= meeting.local_date:
-            return policy
-    return None
-
-
-@dataclass
-class ClaimOption:
-    """A meeting the person attended and has not claimed for, and whether they still can."""
-
-    attendance: Attendance
-    policy: PaymentPolicy | None
-    refusal: str
-
-    @property
-    def meeting(self):
-        return self.attendance.meeting
-
-    @property
-    def deadline(self):
-        return self.policy.deadline_for(self.meeting) if self.policy else None
-
-    @property
-    def can_claim(self):
-        return not self.refusal
-
-
-def claimable_attendances(participant):
-    """Attendances a claim could be made for: recorded as attended, not as staff, not claimed yet."""
-    return (
-        Attendance.objects.counted()
-        .filter(participant=participant, claims__isnull=True)
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
-        .select_related("meeting__partnership")
-        .order_by("-meeting__start")
-    )
-
-
-def refusal_for(attendance, policy, now=None):
-    """Why a claim for ``attendance`` cannot be started now, or '' if it can."""
-    meeting = attendance.meeting
-    if meeting.start > _now(now):
-        return "You can claim once the meeting has taken place."
-    if policy is None:
-        return (
-            f"{meeting.partnership.name} had no payment policy for meetings on {_day(meeting.local_date)}, "
-            "so there is nothing to claim. Please ask the chair."
-        )
-    if timezone.localdate(_now(now)) > policy.deadline_for(meeting):
-        return deadline_message(meeting, policy)
-    return ""
-
-
-def claim_options(participant, now=None):
-    """The person's unclaimed meetings, newest first, each with its policy and whether it is still open.
-
-    Two queries whatever the number of meetings.
-    """
-    if participant is None:
-        return []
-    attendances = list(claimable_attendances(participant).filter(meeting__start__lte=_now(now)))
-    partnership_ids = {a.meeting.partnership_id for a in attendances}
-    policies = list(PaymentPolicy.objects.filter(partnership_id__in=partnership_ids).order_by("-effective_from"))
-    options = []
-    for attendance in attendances:
-        policy = policy_for(attendance.meeting, policies)
-        options.append(ClaimOption(attendance, policy, refusal_for(attendance, policy, now)))
-    return options
-
-
-def default_meeting_hours(meeting):
+def default_meeting_hours(meeting: Meeting) -> Decimal:
     """The meeting's length in hours, to the quarter hour (a starting point the member can change)."""
     quarters = round((meeting.end - meeting.start) / datetime.timedelta(minutes=15))
     return min(Decimal(quarters) / 4, Decimal(12)).quantize(Decimal("0.01"))
 
 
-def start_claim(participant, attendance_id, *, by, now=None):
+def start_claim(participant: Participant, attendance_id: int, *, by, now: datetime.datetime | None = None) -> Claim:
     """Start a draft claim for one attendance. Refused after the deadline, for others' or unattended meetings."""
     now = _now(now)
     with transaction.atomic():
@@ -219,7 +135,7 @@ def _own(claim, by):
         raise ClaimRefused("You can only change your own claims.")
 
 
-def not_editable_message(claim):
+def not_editable_message(claim: Claim) -> str:
     return f"This claim {claim.status_phrase}, so it can no longer be changed."
 
 
@@ -324,7 +240,7 @@ def _update_claim(claim_id, by, version, meeting_hours, preparation_hours, payme
     return claim
 
 
-def line_problems(claim, lines, receipts_by_line):
+def line_problems(claim: Claim, lines: Iterable[ClaimLine], receipts_by_line: dict) -> list[str]:
     """What is wrong with the lines under the claim's policy: categories, receipts, taxi reasons."""
     problems = []
     for line in lines:
@@ -344,7 +260,7 @@ def _lines_and_receipts(claim):
     return lines, receipts
 
 
-def submit_claim(claim_id, *, by, declared, now=None):
+def submit_claim(claim_id: int, *, by, declared: bool, now: datetime.datetime | None = None) -> bool:
     """Send a draft, or a corrected rejected claim, to the approvers.
 
     A draft is refused after the policy's deadline (the message names the
@@ -385,7 +301,7 @@ def submit_claim(claim_id, *, by, declared, now=None):
     return True
 
 
-def delete_draft(claim_id, *, by):
+def delete_draft(claim_id: int, *, by) -> bool:
     """Delete a draft (for example one started for the wrong meeting). Submitted claims stay on record."""
     with transaction.atomic():
         claim = _locked(claim_id)
@@ -401,7 +317,7 @@ def delete_draft(claim_id, *, by):
 # --- The approvers' changes ------------------------------------------------------------------
 
 
-def approval_problems(claim):
+def approval_problems(claim: Claim) -> list[str]:
     """Re-check a claim before it is approved: the attendance, the policy, the receipts, the sums."""
     problems = []
     attendance = claim.attendance
@@ -441,7 +357,7 @@ def _check_approver(claim, by, roles=APPROVERS, doing="approve or send back"):
     _check_not_own(claim, by, doing)
 
 
-def approve_claim(claim_id, *, by, now=None):
+def approve_claim(claim_id: int, *, by, now: datetime.datetime | None = None) -> bool:
     """Approve a submitted claim after re-checking it. False if it was already approved (or paid)."""
     now = _now(now)
     with transaction.atomic():
@@ -462,7 +378,7 @@ def approve_claim(claim_id, *, by, now=None):
     return True
 
 
-def reject_claim(claim_id, *, by, reason, now=None):
+def reject_claim(claim_id: int, *, by, reason: str, now: datetime.datetime | None = None) -> bool:
     """Send a submitted claim back with a reason the claimant will read. False if already rejected.
 
     An approved, unpaid claim whose attendance has since been withdrawn can be sent back too.
@@ -508,7 +424,9 @@ def _check_payment(by, reference):
     return reference
 
 
-def pay_claim(claim_id, *, by, reference, paid_on, now=None):
+def pay_claim(
+    claim_id: int, *, by, reference: str, paid_on: datetime.date, now: datetime.datetime | None = None
+) -> bool:
     """Mark one approved claim paid. False if it was already paid; refused unless approved."""
     now = _now(now)
     reference = _check_payment(by, reference)
@@ -525,7 +443,14 @@ def pay_claim(claim_id, *, by, reference, paid_on, now=None):
     return True
 
 
-def mark_run_paid(*, by, reference, paid_on, approved_before, now=None):
+def mark_run_paid(
+    *,
+    by,
+    reference: str,
+    paid_on: datetime.date,
+    approved_before: datetime.datetime | None,
+    now: datetime.datetime | None = None,
+) -> list[int]:
     """Mark paid every claim of a payment run: approved by ``approved_before``, not yet paid, not ``by``'s own.
 
     The payment run's CSV and this use the same cut-off and leave out the same

@@ -19,8 +19,9 @@ from django.utils.text import Truncator
 from engagement.admin import ParticipantAdmin as BaseParticipantAdmin
 from engagement.models import Participant
 from engagement.roles import CHAIR, STAFF, has_role
+from toolkit.downloads import attachment, download_name
 
-from .. import participation, sign_in_sheet
+from .. import services, sign_in_sheet
 from ..models import Attendance, Feedback, Response
 
 
@@ -200,7 +201,7 @@ class AttendanceAdmin(admin.ModelAdmin):
             rows = rows.defer("access_needs")
             for row in rows:
                 row.share_access_needs = False
-        return sign_in_sheet.response(rows, f"sign-in-sheet-{timezone.localdate():%Y-%m-%d}.csv")
+        return sign_in_sheet.response(rows, download_name("sign-in-sheet", timezone.localdate(), extension="csv"))
 
 
 @admin.register(Feedback)
@@ -251,7 +252,7 @@ class ResponseAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
-        participation.record_response(obj.agenda_item, obj, recorded_by=request.user)
+        services.record_response(obj.agenda_item, obj, recorded_by=request.user)
 
 
 # People's data: staff and the chair only. Replaces the plain registration
@@ -278,12 +279,12 @@ class ParticipantAdmin(BaseParticipantAdmin):
     @admin.action(description="Export the selected people's data (JSON)", permissions=["export"])
     def export_data(self, request, queryset):
         people = queryset.select_related("organisation", "user")
-        data = participation.participant_data(people)
-        body = json.dumps(data, cls=participation.ExportEncoder, indent=2, ensure_ascii=False)
+        data = services.participant_data(people)
+        body = json.dumps(data, cls=services.ExportEncoder, indent=2, ensure_ascii=False)
         http = HttpResponse(body, content_type="application/json; charset=utf-8")
-        http["Content-Disposition"] = f'attachment; filename="participant-data-{timezone.localdate():%Y-%m-%d}.json"'
-        http["Cache-Control"] = "no-store"
-        return http
+        return attachment(
+            http, download_name("participant-data", timezone.localdate(), extension="json"), personal=True
+        )
 
     @admin.action(description="Erase the selected people (anonymise, keeping counts)", permissions=["erase"])
     def erase(self, request, queryset):
@@ -292,7 +293,7 @@ class ParticipantAdmin(BaseParticipantAdmin):
             erased = 0
             for person in queryset:
                 if person.erased_at is None:
-                    participation.erase_participant(person)
+                    services.erase_participant(person)
                     erased += 1
             self.message_user(
                 request,

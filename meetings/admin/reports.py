@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from engagement.roles import CHAIR, has_role
 
 from ..models import YearReview
-from ..reports import FIRST_YEAR, LAST_YEAR
+from ..year_review.years import FIRST_YEAR, LAST_YEAR
 
 BULLET_HELP = "One point a line; start a line with “·” or “-” to make it a bullet point."
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from engagement.roles import CHAIR, STAFF, role_required
 
-from .. import participation, selectors, sign_in_sheet
+from .. import selectors, services, sign_in_sheet
 from ..attendance_import import AttendanceImportError, import_attendance
 from ..forms import AttendanceImportForm, AttendanceSheetForm, RecordViewsForm, ResponseForm, WalkInForm
 from ..models import AgendaItem, Attendance, Meeting
@@ -29,7 +29,7 @@ def attendance(request, pk):
     them and their claims; nothing changes until staff confirm.
     """
     meeting = _meeting(pk)
-    closed = participation.attendance_closed_reason(meeting)
+    closed = services.attendance_closed_reason(meeting)
     rows = (
         Attendance.objects.filter(meeting=meeting)
         .select_related("participant__organisation")
@@ -46,7 +46,7 @@ def attendance(request, pk):
                     "meetings/participation/attendance_confirm.html",
                     {"meeting": meeting, "sheet": sheet, "at_stake": at_stake},
                 )
-            changed = participation.save_attendance_changes(changes)
+            changed = services.save_attendance_changes(changes)
             counted = Attendance.objects.filter(meeting=meeting).counted().count()
             messages.success(
                 request,
@@ -81,7 +81,7 @@ def attendance(request, pk):
 def walk_in(request, pk):
     """Add someone who came without registering, finding their record first."""
     meeting = _meeting(pk)
-    closed = participation.attendance_closed_reason(meeting)
+    closed = services.attendance_closed_reason(meeting)
     if closed:
         messages.error(request, closed)
         return redirect(_attendance_url(meeting))
@@ -91,7 +91,7 @@ def walk_in(request, pk):
             found = form.cleaned_data["participant"]
             person = found or form.new_participant()
             try:
-                attendance, created = participation.record_walk_in(
+                attendance, created = services.record_walk_in(
                     meeting,
                     person,
                     mode=form.cleaned_data["mode"],
@@ -119,7 +119,7 @@ def walk_in(request, pk):
 def attendance_upload(request, pk):
     """Upload a sign-in sheet (CSV): every row or none, with row numbers in any error."""
     meeting = _meeting(pk)
-    closed = participation.attendance_closed_reason(meeting)
+    closed = services.attendance_closed_reason(meeting)
     errors = []
     if request.method == "POST" and not closed:
         form = AttendanceImportForm(request.POST, request.FILES)
@@ -155,7 +155,7 @@ def record_views(request, pk):
     if request.method == "POST":
         form = RecordViewsForm(request.POST)
         if form.is_valid():
-            participation.send_views(
+            services.send_views(
                 item,
                 form.cleaned_data["participant"],
                 form.cleaned_data["text"],
@@ -179,7 +179,7 @@ def record_response(request, pk):
     if request.method == "POST":
         form = ResponseForm(request.POST, item=item)
         if form.is_valid():
-            participation.record_response(
+            services.record_response(
                 item, form.instance, views_summary=form.cleaned_data["views_summary"], recorded_by=request.user
             )
             messages.success(request, f"What was done about “{item.title}” is now on You said, we did.")

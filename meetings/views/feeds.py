@@ -5,8 +5,6 @@ Both are public: they show what the agenda page shows to the same person
 """
 
 import datetime
-import functools
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -20,7 +18,9 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
-from engagement.cache import public_page
+from toolkit.downloads import attachment, download_name
+from toolkit.page_cache import public_page
+from toolkit.pdf import html_to_pdf, stylesheet
 
 from ..forms import PartnershipFilterForm
 from ..models import AgendaItem, Meeting
@@ -207,7 +207,7 @@ def meeting_calendar(request):
     partnership = form.cleaned_data["partnership"]
     calendar = build_calendar(calendar_meetings(partnership), partnership, request.build_absolute_uri)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    filename = f"{partnership.slug}-meetings.ics" if partnership else "meetings.ics"
+    filename = download_name(partnership.slug if partnership else "", "meetings", extension="ics")
     response["Content-Disposition"] = content_disposition_header(False, filename)
     patch_cache_control(response, public=True, max_age=FEED_MAX_AGE_SECONDS)
     return response
@@ -216,30 +216,18 @@ def meeting_calendar(request):
 # --- The printable agenda pack ------------------------------------------------------------------
 
 
-@functools.cache
-def agenda_stylesheet():
-    """The print stylesheet, read once per process."""
-    from weasyprint import CSS
-
-    path = finders.find("css/print-agenda.css")
-    return CSS(string=Path(path).read_text(encoding="utf-8"))
-
-
 def render_pdf(html):
-    """A tagged (screen-reader friendly) A4 PDF from the agenda pack's HTML."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    """A tagged (screen-reader friendly) A4 PDF from the agenda pack's HTML, with the print stylesheet.
 
-    # The pack needs nothing from outside (fonts are the system's, the stylesheet
-    # is passed in), so no protocol is allowed: no text typed into an agenda can
-    # make the server request a URL.
-    fetch_nothing = URLFetcher(allowed_protocols=frozenset())
-    return HTML(string=html, url_fetcher=fetch_nothing).write_pdf(stylesheets=[agenda_stylesheet()], pdf_tags=True)
+    The pack needs nothing from outside (fonts are the system's, the stylesheet
+    is passed in), so nothing is fetched.
+    """
+    return html_to_pdf(html, stylesheets=[stylesheet(finders.find("css/print-agenda.css"))])
 
 
 def agenda_filename(meeting):
     """e.g. ``lewisham-2024-04-23-agenda.pdf``."""
-    return f"{meeting.partnership.slug}-{meeting.local_date:%Y-%m-%d}-agenda.pdf"
+    return download_name(meeting.partnership.slug, meeting.local_date, "agenda", extension="pdf")
 
 
 def agenda_pack_context(meeting, user, absolute_url):
@@ -267,6 +255,4 @@ def meeting_agenda_pdf(request, pk):
     html = render_to_string(
         "meetings/agenda_pdf.html", agenda_pack_context(meeting, request.user, request.build_absolute_uri)
     )
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, agenda_filename(meeting))
-    return response
+    return attachment(HttpResponse(render_pdf(html), content_type="application/pdf"), agenda_filename(meeting))

@@ -10,11 +10,12 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from engagement.cache import public_page
 from engagement.query_string import page_number
 from engagement.roles import ALL_ROLES, CHAIR, MEMBER, STAFF, has_role, role_required
+from engagement.services import participant_for_user
+from toolkit.page_cache import public_page
 
-from .. import participation, selectors
+from .. import selectors, services
 from ..forms import PartnershipFilterForm, RegistrationForm, SendViewsForm
 from ..models import AgendaItem, Attendance, Feedback, Meeting, Response
 
@@ -38,11 +39,11 @@ def agenda_participation_context(request, meeting):
     context = {
         "is_member": is_member,
         "is_office": is_office,
-        "registration_closed": participation.registration_closed_reason(meeting),
-        "attendance_closed": participation.attendance_closed_reason(meeting),
+        "registration_closed": services.registration_closed_reason(meeting),
+        "attendance_closed": services.attendance_closed_reason(meeting),
     }
     if is_member:
-        participant = participation.participant_for_user(user)
+        participant = participant_for_user(user)
         attendance = None
         if participant is not None:
             attendance = Attendance.objects.filter(meeting=meeting, participant=participant).first()
@@ -74,8 +75,8 @@ def _meeting_anchor(meeting, anchor):
 def register(request, pk):
     """Say you are coming (in person or online) or send apologies; change it until the meeting starts."""
     meeting = get_object_or_404(Meeting.objects.select_related("partnership"), pk=pk)
-    closed = participation.registration_closed_reason(meeting)
-    participant = participation.participant_for_user(request.user)
+    closed = services.registration_closed_reason(meeting)
+    participant = participant_for_user(request.user)
     attendance = None
     if participant is not None:
         attendance = Attendance.objects.filter(meeting=meeting, participant=participant).first()
@@ -85,10 +86,10 @@ def register(request, pk):
             return redirect(_meeting_anchor(meeting, "taking-part"))
         form = RegistrationForm(request.POST, meeting=meeting)
         if form.is_valid():
-            participant = participation.participant_for_user(request.user, create=True)
+            participant = participant_for_user(request.user, create=True)
             status, mode = form.registration()
             try:
-                attendance, created = participation.register(
+                attendance, created = services.register(
                     meeting,
                     participant,
                     status=status,
@@ -96,7 +97,7 @@ def register(request, pk):
                     access_needs=form.cleaned_data["access_needs"],
                     share=form.cleaned_data["share_access_needs"],
                 )
-            except participation.ParticipationClosed as closed_now:
+            except services.ParticipationClosed as closed_now:
                 messages.error(request, str(closed_now))
                 return redirect(_meeting_anchor(meeting, "taking-part"))
             messages.success(request, _registration_message(meeting, attendance, created))
@@ -135,8 +136,8 @@ def send_views(request, pk):
     if request.method == "POST":
         form = SendViewsForm(request.POST)
         if form.is_valid():
-            participant = participation.participant_for_user(request.user, create=True)
-            participation.send_views(item, participant, form.cleaned_data["text"])
+            participant = participant_for_user(request.user, create=True)
+            services.send_views(item, participant, form.cleaned_data["text"])
             messages.success(
                 request,
                 f"Thank you: your views on “{item.title}” have gone to the chair and staff. You can read "

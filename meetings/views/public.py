@@ -5,9 +5,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from engagement.cache import public_page
 from engagement.query_string import page_number
 from engagement.roles import ALL_ROLES, has_role
+from toolkit.page_cache import public_page
 
 from ..filters import MeetingFilter
 from ..models import Meeting, Paper

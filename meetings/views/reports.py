@@ -1,7 +1,7 @@
 """The year review in HTML, CSV, XLSX and PDF, and the list of reviews (issue 4).
 
-``meetings/reports.py`` computes the figures once; ``meetings/renderers/``
-formats them. These views only check the address and who may see it.
+``meetings/year_review/`` computes the figures once; its ``renderers/``
+format them. These views only check the address and who may see it.
 """
 
 import datetime
@@ -14,13 +14,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from engagement.cache import public_page
 from engagement.models import Partnership
 from engagement.roles import CHAIR, FINANCE, STAFF, role_required
+from toolkit.page_cache import public_page
 
 from ..models import Meeting, YearReview
-from ..renderers import renderers
-from ..reports import build_year_review, can_see_year_review, year_or_none
+from ..year_review import build_year_review, year_or_none
+from ..year_review.renderers import renderers
 
 
 @require_safe
@@ -39,7 +39,7 @@ def year_review(request, slug, year, fmt="html"):
         raise Http404("No such year review: the year is the first year of the financial year, e.g. 2023.")
     partnership = get_object_or_404(Partnership, slug=slug)
     review = YearReview.objects.filter(partnership=partnership, year=year).first()
-    if not can_see_year_review(request.user, review):
+    if not (review or YearReview()).is_visible_to(request.user):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied

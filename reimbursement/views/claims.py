@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET
 
 from engagement.query_string import page_number, query_id
 from engagement.roles import CHAIR, FINANCE, MEMBER, has_role, role_required
+from engagement.services import participant_for_user
 from meetings.forms import PartnershipFilterForm
-from meetings.participation import participant_for_user
 
-from .. import services
+from .. import selectors, services
 from ..forms import ClaimForm, RejectForm, StartClaimForm, claim_line_formset
 from ..models import Claim, PaymentPolicy, Receipt
 
@@ -74,7 +74,7 @@ def claim_list(request):
 def claim_new(request):
     """Choose a meeting you attended; this starts a draft claim to add your time and expenses to."""
     participant = participant_for_user(request.user)
-    options = services.claim_options(participant)
+    options = selectors.claim_options(participant)
     closed = [option for option in options if not option.can_claim]
     if request.method == "POST":
         form = StartClaimForm(request.POST, options=options)

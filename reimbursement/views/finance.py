@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from engagement.models import Partnership
 from engagement.query_string import page_number
 from engagement.roles import CHAIR, FINANCE, has_role, role_required
-from meetings.participation import participant_for_user
+from engagement.services import participant_for_user
+from toolkit.downloads import download_name
 
 from .. import exports, reports, services
 from ..forms import PaymentRunForm, RejectForm, YearSummaryForm
@@ -166,7 +167,8 @@ def payment_run_csv(request):
         cut_off = form.cleaned_data["approved_before"]
     # The runner's own claims are left out, as on the page (which says so) and when marked paid.
     claims = reports.payment_run_claims(cut_off, request.user)
-    filename = f"payment-run-{timezone.localtime(cut_off):%Y-%m-%d-%H%M}.csv"
+    local = timezone.localtime(cut_off)
+    filename = download_name("payment-run", local.date(), f"{local:%H%M}", extension="csv")
     return exports.payment_run_csv(reports.payment_run_rows(claims), filename)
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from meetings.demo import RECENT_TITLE
+from demo.meetings import RECENT_TITLE
 from meetings.models import Attendance, Meeting
 from reimbursement.models import Claim
 

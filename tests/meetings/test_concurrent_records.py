@@ -17,9 +17,10 @@ from django.urls import reverse
 
 from engagement.models import Participant
 from meetings import forms as meeting_forms
-from meetings import participation
+from meetings import services as participation
 from meetings.models import Attendance, Feedback, Meeting, Response
 from priorities.models import Action, ActionUpdate, Priority
+from priorities.services import add_action_note
 from tests.factories import make_item, make_meeting
 
 pytestmark = [
@@ -149,7 +150,7 @@ def test_the_same_progress_note_sent_at_once_is_kept_once(monkeypatch, staff_use
     monkeypatch.setattr(ActionUpdate.objects, "create", slow_create)
 
     def note():
-        return Action.objects.get(pk=action.pk).add_note("Six venues mapped.", user=staff_user).pk
+        return add_action_note(Action.objects.get(pk=action.pk), "Six venues mapped.", user=staff_user).pk
 
     assert len(set(at_once(note, 5))) == 1
     assert ActionUpdate.objects.filter(action=action).count() == 1

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from engagement.models import Participant
 from meetings.models import Attendance, Feedback
-from meetings.participation import erase_participant
+from meetings.services import erase_participant
 from tests.conftest import ROLES
 from tests.factories import attend, make_participant, make_user, page_text
 

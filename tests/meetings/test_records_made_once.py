@@ -121,7 +121,7 @@ def test_a_new_note_or_the_same_words_on_another_day_are_kept(client_for, action
 
 def test_a_walk_in_sent_again_finds_the_person_added_the_first_time(held_meeting):
     """The service looks again under the meeting's lock: the desk's second "Add" is the same person."""
-    from meetings import participation
+    from meetings import services as participation
 
     first, created = participation.record_walk_in(held_meeting, Participant(name="Wendy New"), mode="in_person")
     again, created_again = participation.record_walk_in(held_meeting, Participant(name="wendy new "), mode="online")
@@ -131,7 +131,7 @@ def test_a_walk_in_sent_again_finds_the_person_added_the_first_time(held_meeting
 
 
 def test_staff_who_say_someone_is_new_get_a_new_person_even_with_the_same_name(held_meeting):
-    from meetings import participation
+    from meetings import services as participation
 
     participation.record_walk_in(held_meeting, Participant(name="Sam Lee"), mode="in_person")
     _, created = participation.record_walk_in(

@@ -11,12 +11,13 @@ from django.urls import reverse
 
 from engagement.models import Theme
 from meetings.models import YearReview
-from meetings.renderers import charts, neutralise
-from meetings.renderers.csv_file import chunks
-from meetings.renderers.pdf_file import pdf_bytes
-from meetings.renderers.xlsx_file import workbook_bytes
-from meetings.reports import build_year_review
+from meetings.year_review import build_year_review
+from meetings.year_review.renderers import charts
+from meetings.year_review.renderers.csv_file import chunks
+from meetings.year_review.renderers.pdf_file import pdf_bytes
+from meetings.year_review.renderers.xlsx_file import workbook_bytes
 from tests.factories import attend, aware, make_item, make_meeting, make_participant, page_text
+from toolkit.exports import neutralise
 
 DANGEROUS = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd"]
 

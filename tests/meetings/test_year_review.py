@@ -1,4 +1,4 @@
-"""The year review's figures (meetings/reports.py): the seed's own numbers, and hand-built edge cases."""
+"""The year review's figures (meetings/year_review/): the seed's own numbers, and hand-built edge cases."""
 
 import datetime
 
@@ -6,7 +6,7 @@ import pytest
 
 from engagement.models import Organisation, Theme
 from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Response, YearReview
-from meetings.reports import build_year_review, can_see_year_review, percent, text_blocks, year_or_none
+from meetings.year_review import build_year_review, can_see_year_review, percent, text_blocks, year_or_none
 from tests.factories import attend, aware, make_item, make_meeting, make_participant, make_partnership
 
 
@@ -57,7 +57,7 @@ def test_demo_lewisham_2023_narrative_is_the_seeds_draft(demo_data):
 
 
 def test_demo_loader_is_idempotent(demo_data):
-    from meetings import demo_reports
+    from demo import year_review as demo_reports
 
     demo_reports.load(demo_data)
     demo_reports.load(demo_data)

@@ -1,4 +1,4 @@
-"""Anonymous visitors' pages come from the cache until the content changes (engagement/cache.py)."""
+"""Anonymous visitors' pages come from the cache until the content changes (toolkit/page_cache.py)."""
 
 import pytest
 from django.contrib.messages import constants, get_messages
@@ -6,8 +6,8 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
 from django.urls import reverse
 
-from engagement.cache import content_version, public_page
 from meetings.models import Paper
+from toolkit.page_cache import content_version, public_page
 
 from ..factories import make_item
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from engagement.models import Organisation, Participant
 from priorities.models import Action, ActionUpdate, Priority
+from priorities.services import change_action_status
 
 _sequence = itertools.count(1)
 
@@ -20,12 +21,12 @@ def make_priority(partnership, **fields):
 
 
 def make_action(priority, **fields):
-    """An action; ``status`` other than not started is reached through change_status, as in life."""
+    """An action; ``status`` other than not started is reached through change_action_status, as in life."""
     status = fields.pop("status", None)
     fields.setdefault("description", f"Action {next(_sequence)}")
     action = Action.objects.create(priority=priority, **fields)
     if status and status != Action.Status.NOT_STARTED:
-        action.change_status(status, f"Moved to {status}.")
+        change_action_status(action, status, f"Moved to {status}.")
     return action
 
 

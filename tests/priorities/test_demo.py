@@ -2,9 +2,10 @@
 
 from django.core.management import call_command
 
-from partnership_portal.management.commands.load_demo import LOADERS
-from priorities import demo
+from demo import priorities as demo
+from demo.management.commands.load_demo import LOADERS
 from priorities.models import Action, ActionUpdate, Priority
+from priorities.services import add_action_note
 
 SEED_PRIORITIES = {
     1: (
@@ -93,7 +94,7 @@ def test_demo_statuses_show_progress_one_overdue_and_one_blocked_with_a_note(dem
 
 def test_demo_is_idempotent_and_keeps_what_people_recorded(demo_data, settings):
     action = Action.objects.get(description="Choose a theme")
-    action.add_note("Recorded after the demo was loaded.")
+    add_action_note(action, "Recorded after the demo was loaded.")
     counts = (Priority.objects.count(), Action.objects.count(), ActionUpdate.objects.count())
     settings.DEBUG = True
     call_command("load_demo", stdout=open("/dev/null", "w"))

@@ -9,6 +9,7 @@ from django.db.models import ProtectedError
 
 from engagement.models import Organisation
 from priorities.models import Action, ActionUpdate, FrameworkTag, Priority
+from priorities.services import add_action_note, change_action_status
 from tests.factories import make_partnership, make_user
 
 from .conftest import days, make_action, make_priority, note_count
@@ -101,7 +102,7 @@ def test_an_action_has_at_most_one_owner(priority, member):
 def test_changing_status_without_a_note_changes_nothing(priority):
     action = make_action(priority)
     with pytest.raises(ValidationError) as error:
-        action.change_status(Action.Status.DONE, "  ")
+        change_action_status(action, Action.Status.DONE, "  ")
     assert error.value.message_dict["note"] == ["Say why the status is changing."]
     action.refresh_from_db()
     assert action.status == Action.Status.NOT_STARTED
@@ -111,9 +112,9 @@ def test_changing_status_without_a_note_changes_nothing(priority):
 def test_blocking_an_action_needs_a_note_and_keeps_it(priority):
     action = make_action(priority)
     with pytest.raises(ValidationError):
-        action.change_status(Action.Status.BLOCKED, "")
+        change_action_status(action, Action.Status.BLOCKED, "")
     chair = make_user("chair-person")
-    update = action.change_status(Action.Status.BLOCKED, "Waiting for the impact evidence.", chair)
+    update = change_action_status(action, Action.Status.BLOCKED, "Waiting for the impact evidence.", chair)
     action.refresh_from_db()
     assert action.status == Action.Status.BLOCKED
     assert (update.status_from, update.status_to, update.author) == ("not_started", "blocked", chair)
@@ -122,7 +123,7 @@ def test_blocking_an_action_needs_a_note_and_keeps_it(priority):
 
 def test_asking_for_the_current_status_just_records_the_note(priority):
     action = make_action(priority, status=Action.Status.IN_PROGRESS)
-    update = action.change_status(Action.Status.IN_PROGRESS, "Still going.")
+    update = change_action_status(action, Action.Status.IN_PROGRESS, "Still going.")
     assert not update.changed_status
     assert ActionUpdate.objects.filter(action=action).count() == 2
 
@@ -130,14 +131,14 @@ def test_asking_for_the_current_status_just_records_the_note(priority):
 def test_a_note_without_text_is_refused(priority):
     action = make_action(priority)
     with pytest.raises(ValidationError):
-        action.add_note("")
+        add_action_note(action, "")
     assert note_count(action) == 0
 
 
 def test_unknown_status_is_refused(priority):
     action = make_action(priority)
     with pytest.raises(ValidationError):
-        action.change_status("finished", "Done it")
+        change_action_status(action, "finished", "Done it")
 
 
 def test_status_cannot_change_by_a_plain_save(priority):
@@ -185,8 +186,8 @@ def test_progress_counts_done_out_of_live_actions(priority):
 
 def test_latest_note_is_the_newest_by_date(priority):
     action = make_action(priority)
-    action.add_note("Second", date=days(-1))
-    action.add_note("First", date=days(-10))
+    add_action_note(action, "Second", date=days(-1))
+    add_action_note(action, "First", date=days(-10))
     annotated = Action.objects.with_latest_note().get(pk=action.pk)
     assert annotated.latest_note == "Second" and annotated.latest_note_on == days(-1)
 

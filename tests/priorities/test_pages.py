@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from engagement.models import Organisation, Theme
 from priorities.models import Action, FrameworkTag
+from priorities.services import add_action_note, change_action_status
 from tests.conftest import ROLES
 from tests.factories import aware, make_item, make_meeting, make_participant, make_partnership, page_text
 
@@ -41,7 +42,7 @@ def test_list_groups_actions_by_horizon_with_progress_overdue_and_latest_note(cl
     late = make_action(
         priority, description="Identify community needs", due_date=days(-5), status=Action.Status.IN_PROGRESS
     )
-    late.add_note("Halfway through the mapping.")
+    add_action_note(late, "Halfway through the mapping.")
     make_action(priority, description="Choose a theme")
     make_action(priority, description="Dropped idea", status=Action.Status.DROPPED)
     make_action(priority, description="Work towards an integrated system.", horizon=Action.Horizon.FUTURE)
@@ -191,7 +192,7 @@ def build_plans(partnership, priorities, actions_each=10):
                 status=[Action.Status.DONE, Action.Status.IN_PROGRESS, None][index % 3],
                 **owner,
             )
-            action.add_note(f"Note {index}")
+            add_action_note(action, f"Note {index}")
             action.agenda_items.add(item)
 
 
@@ -221,7 +222,7 @@ def test_list_query_count_with_filters_does_not_grow(client, partnership, django
 
 def test_detail_page_shows_every_note_and_status_change(client, priority):
     action = make_action(priority, description="Develop a common language", status=Action.Status.IN_PROGRESS)
-    action.change_status(Action.Status.DONE, "Glossary published.")
+    change_action_status(action, Action.Status.DONE, "Glossary published.")
     body = page_text(client.get(reverse("priority_detail", args=[priority.pk])))
     assert body.count("<h1") == 1
     assert "Priority 1: VCFS as a primary partner" in body

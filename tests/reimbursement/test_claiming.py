@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from meetings.models import Attendance
-from reimbursement import services
+from reimbursement import selectors, services
 from reimbursement.forms import MAX_LINES
 from reimbursement.models import Claim, ClaimLine, Receipt
 from tests.factories import attend, make_meeting, page_text
@@ -132,7 +132,7 @@ def test_member_cannot_claim_for_someone_elses_attendance(client, member, other_
 def test_system_staff_cannot_claim(member, policy, recent_meeting):
     attendance = recent_meeting.attendances.get(participant=member.participant)
     Attendance.objects.filter(pk=attendance.pk).update(counts_as_staff=True)
-    assert services.claim_options(member.participant) == []
+    assert selectors.claim_options(member.participant) == []
     with pytest.raises(services.ClaimRefused):
         services.start_claim(member.participant, attendance.pk, by=member)
 

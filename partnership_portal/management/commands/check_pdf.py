@@ -15,9 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            from weasyprint import HTML
+            from toolkit.pdf import html_to_pdf
 
-            pdf = HTML(string="<p>Partnership Portal: PDF check</p>").write_pdf()
+            pdf = html_to_pdf("<p>Partnership Portal: PDF check</p>")
         except Exception as problem:  # a missing library shows as OSError, ImportError or others from cffi
             first_line = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
             raise CommandError(f"WeasyPrint cannot make PDFs here ({first_line}).\n{INSTALL_HELP}") from None

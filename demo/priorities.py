@@ -18,11 +18,12 @@ import datetime
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from engagement.demo import email_for
 from engagement.models import Organisation, Participant, Theme
 from meetings.models import AgendaItem, Meeting
+from priorities.models import Action, FrameworkTag, Priority
+from priorities.services import change_action_status
 
-from .models import Action, FrameworkTag, Priority
+from .engagement import email_for
 
 IMMEDIATE = Action.Horizon.IMMEDIATE
 FUTURE = Action.Horizon.FUTURE
@@ -263,4 +264,4 @@ def load(partnerships):
                 if horizon == IMMEDIATE and flipchart is not None:
                     action.agenda_items.add(flipchart)
                 for days, status, note in history:
-                    action.change_status(status, note, chair, today + datetime.timedelta(days=days))
+                    change_action_status(action, status, note, chair, today + datetime.timedelta(days=days))

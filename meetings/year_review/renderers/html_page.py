@@ -3,7 +3,8 @@
 from django.shortcuts import render as render_template
 from django.urls import reverse
 
-from ..reports import DEFINITIONS, FIRST_YEAR, LAST_YEAR
+from ..wording import DEFINITIONS
+from ..years import FIRST_YEAR, LAST_YEAR
 from . import charts, finish
 
 FILE_FORMATS = [("csv", "CSV (appendix table)"), ("xlsx", "Excel workbook"), ("pdf", "PDF (A4, for printing)")]

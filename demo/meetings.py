@@ -7,17 +7,17 @@ across meetings as they do in life.
 """
 
 import datetime
-import io
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from engagement.demo import LEWISHAM_PEOPLE, LEWISHAM_STAFF, email_for
 from engagement.models import EngagementType, Participant, Theme
+from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Paper, Response
+from toolkit.pdf import html_to_pdf
 
-from .models import AgendaItem, Attendance, Feedback, Meeting, Paper, Response
+from .engagement import LEWISHAM_PEOPLE, LEWISHAM_STAFF, email_for
 
 CIVIC_SUITE = "Civic Suite, Catford Road, London SE6 9SE"
 LPP = "Lewisham People's Partnership"
@@ -216,20 +216,12 @@ def _attend(meeting, participants, status, mode_for=lambda index: Attendance.Mod
         )
 
 
-def _pdf(html):
-    from weasyprint import HTML
-
-    buffer = io.BytesIO()
-    HTML(string=html).write_pdf(buffer)
-    return buffer.getvalue()
-
-
 def _paper(meeting, title, template, visibility, agenda_item=None):
     paper = Paper.objects.filter(meeting=meeting, title=title).first()
     if paper is not None:
         return paper
     paper = Paper(meeting=meeting, title=title, visibility=visibility, agenda_item=agenda_item)
-    paper.file.save("paper.pdf", ContentFile(_pdf(render_to_string(template))), save=False)
+    paper.file.save("paper.pdf", ContentFile(html_to_pdf(render_to_string(template))), save=False)
     paper.save()
     return paper
 
@@ -331,14 +323,14 @@ def load_lewisham(lewisham):
     _paper(
         meeting,
         "Lewisham People's Partnership – Year 1 Review – Draft",
-        "meetings/demo/year_one_review.html",
+        "demo/year_one_review.html",
         Paper.Visibility.PUBLIC,
         review_item,
     )
     _paper(
         meeting,
         "Draft reimbursement proposal for discussion (members only)",
-        "meetings/demo/reimbursement_proposal.html",
+        "demo/reimbursement_proposal.html",
         Paper.Visibility.MEMBERS,
     )
 

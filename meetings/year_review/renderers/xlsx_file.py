@@ -2,83 +2,64 @@
 
 Dates are real dates, counts are numbers and shares are fractions shown as
 percentages, so people can sort, filter and sum. Every table's header row is
-frozen and every column has a width. Text typed by people (titles, outcomes,
+frozen and every column has a width (``toolkit.exports`` writes the three
+tables; the Summary sheet is laid out here). Text typed by people (titles, outcomes,
 narrative) is neutralised so no cell runs as a formula. A draft says so on
 the Summary sheet, in every sheet's printed page header and in the file name.
 """
 
-import io
-
 from django.http import HttpResponse
 from django.utils import timezone
 
-from ..reports import DEFINITIONS
-from . import finish, neutralise
+from toolkit.exports import (
+    DATE_FORMAT,
+    SHARE_FORMAT,
+    XLSX_CONTENT_TYPE,
+    Column,
+    Table,
+    add_sheet,
+    neutralise,
+    new_workbook,
+)
+from toolkit.exports import workbook_bytes as toolkit_workbook_bytes
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "DD/MM/YYYY"
-SHARE_FORMAT = "0%"
+from ..wording import DEFINITIONS
+from . import finish
 
-MEETING_HEADERS = [
-    ("Date", 12),
-    ("Meeting", 40),
-    ("Format", 18),
-    ("Attendees (not counting staff)", 14),
-    ("Online attendees", 11),
-    ("Agenda items", 10),
-    ("Types of engagement", 22),
-    ("Outcomes", 60),
+MEETING_COLUMNS = [
+    Column("Date", 12, DATE_FORMAT),
+    Column("Meeting", 40),
+    Column("Format", 18),
+    Column("Attendees (not counting staff)", 14),
+    Column("Online attendees", 11),
+    Column("Agenda items", 10),
+    Column("Types of engagement", 22),
+    Column("Outcomes", 60),
 ]
-ITEM_HEADERS = [
-    ("Meeting date", 12),
-    ("Meeting", 34),
-    ("Item number", 8),
-    ("Agenda item", 50),
-    ("Type of engagement", 18),
-    ("Rung (1 = Informing)", 10),
-    ("Outcome", 50),
-    ("Feedback status", 20),
-    ("Views received", 10),
-    ("Themes", 50),
+ITEM_COLUMNS = [
+    Column("Meeting date", 12, DATE_FORMAT),
+    Column("Meeting", 34),
+    Column("Item number", 8),
+    Column("Agenda item", 50),
+    Column("Type of engagement", 18),
+    Column("Rung (1 = Informing)", 10),
+    Column("Outcome", 50),
+    Column("Feedback status", 20),
+    Column("Views received", 10),
+    Column("Themes", 50),
 ]
-THEME_HEADERS = [("Theme", 70), ("Agenda items", 12), ("Views", 10)]
+THEME_COLUMNS = [Column("Theme", 70), Column("Agenda items", 12), Column("Views", 10)]
 
 
 def _styles():
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font
 
     return {
         "bold": Font(bold=True),
         "title": Font(bold=True, size=14),
         "draft": Font(bold=True, size=12, color="A4000F"),
-        "header_fill": PatternFill("solid", fgColor="DDE7F3"),
         "wrap": Alignment(wrap_text=True, vertical="top"),
-        "top": Alignment(vertical="top"),
     }
-
-
-def _table(sheet, headers, rows, styles, formats=None):
-    """A sheet holding one table: a bold header row, frozen, with widths and a filter."""
-    from openpyxl.utils import get_column_letter
-
-    sheet.append([title for title, _ in headers])
-    for cell in sheet[1]:
-        cell.font = styles["bold"]
-        cell.fill = styles["header_fill"]
-        cell.alignment = styles["wrap"]
-    for row in rows:
-        sheet.append([neutralise(value) for value in row])
-    for index, (_, width) in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for column, number_format in (formats or {}).items():
-        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-            cell.number_format = number_format
-    for row_cells in sheet.iter_rows(min_row=2):
-        for cell in row_cells:
-            cell.alignment = styles["wrap"] if isinstance(cell.value, str) else styles["top"]
-    sheet.freeze_panes = "A2"
-    if rows:
-        sheet.auto_filter.ref = sheet.dimensions
 
 
 def _summary(sheet, report, styles):
@@ -178,61 +159,43 @@ def _summary(sheet, report, styles):
 
 def workbook_bytes(report):
     """The workbook as bytes."""
-    from openpyxl import Workbook
-
     styles = _styles()
-    workbook = Workbook()
-    workbook.properties.title = report.title + (" (draft)" if report.is_draft else "")
-    workbook.properties.creator = "Partnership Portal"
-    summary = workbook.active
-    summary.title = "Summary"
+    workbook = new_workbook(report.title + (" (draft)" if report.is_draft else ""))
+    summary = workbook.create_sheet("Summary")
     _summary(summary, report, styles)
-
-    meetings = workbook.create_sheet("Meetings")
-    _table(
-        meetings,
-        MEETING_HEADERS,
+    meetings = [
         [
-            [
-                row.date,
-                row.title,
-                row.format,
-                row.attendees,
-                row.online,
-                len(row.items),
-                "\n".join(name or "Not recorded" for name in row.engagement_types),
-                "\n".join(row.outcomes),
-            ]
-            for row in report.meetings
-        ],
-        styles,
-        formats={1: DATE_FORMAT},
-    )
-    items = workbook.create_sheet("Agenda items")
-    _table(
-        items,
-        ITEM_HEADERS,
+            row.date,
+            row.title,
+            row.format,
+            row.attendees,
+            row.online,
+            len(row.items),
+            "\n".join(name or "Not recorded" for name in row.engagement_types),
+            "\n".join(row.outcomes),
+        ]
+        for row in report.meetings
+    ]
+    items = [
         [
-            [
-                row.date,
-                row.title,
-                item.order,
-                item.title,
-                item.engagement_type,
-                item.rank,
-                item.outcome,
-                item.feedback_status,
-                item.views,
-                "; ".join(item.themes),
-            ]
-            for row in report.meetings
-            for item in row.items
-        ],
-        styles,
-        formats={1: DATE_FORMAT},
-    )
-    themes = workbook.create_sheet("Themes")
-    _table(themes, THEME_HEADERS, [[row.name, row.items, row.views] for row in report.themes], styles)
+            row.date,
+            row.title,
+            item.order,
+            item.title,
+            item.engagement_type,
+            item.rank,
+            item.outcome,
+            item.feedback_status,
+            item.views,
+            "; ".join(item.themes),
+        ]
+        for row in report.meetings
+        for item in row.items
+    ]
+    themes = [[row.name, row.items, row.views] for row in report.themes]
+    add_sheet(workbook, Table("Meetings", MEETING_COLUMNS, meetings))
+    add_sheet(workbook, Table("Agenda items", ITEM_COLUMNS, items))
+    add_sheet(workbook, Table("Themes", THEME_COLUMNS, themes))
 
     for sheet in workbook.worksheets:
         # "&" starts a header code in Excel: "&&" prints one.
@@ -246,10 +209,8 @@ def workbook_bytes(report):
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         if sheet is not summary:
             sheet.print_title_rows = "1:1"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return toolkit_workbook_bytes(workbook)
 
 
 def render(request, report):
-    return finish(HttpResponse(workbook_bytes(report), content_type=CONTENT_TYPE), report, "xlsx")
+    return finish(HttpResponse(workbook_bytes(report), content_type=XLSX_CONTENT_TYPE), report, "xlsx")

@@ -5,15 +5,17 @@ doing the same thing twice has no second effect. Views, the admin and
 management commands call these rather than saving models themselves.
 """
 
+import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from engagement.cache import content_changed
 from engagement.models import Participant
+from toolkit.page_cache import content_changed
 
 from .models import AgendaItem, Attendance, Feedback, Meeting, Response
 
@@ -22,7 +24,7 @@ class ParticipationClosed(Exception):
     """Raised when a meeting no longer takes registrations (it has started or was cancelled)."""
 
 
-def registration_closed_reason(meeting, now=None):
+def registration_closed_reason(meeting: Meeting, now: datetime.datetime | None = None) -> str:
     """Why people can no longer say whether they are coming, or '' while they still can."""
     if meeting.status == Meeting.Status.CANCELLED:
         return "This meeting has been cancelled, so it no longer takes registrations."
@@ -35,7 +37,7 @@ def registration_closed_reason(meeting, now=None):
     return ""
 
 
-def attendance_closed_reason(meeting, now=None):
+def attendance_closed_reason(meeting: Meeting, now: datetime.datetime | None = None) -> str:
     """Why staff cannot yet record who came, or '' when they can."""
     if meeting.status == Meeting.Status.CANCELLED:
         return "This meeting was cancelled, so there is no attendance to record."
@@ -44,35 +46,15 @@ def attendance_closed_reason(meeting, now=None):
     return ""
 
 
-def participant_for_user(user, create=False):
-    """The participant record linked to ``user``; made from the user's name and email if asked.
-
-    An unlinked, unerased participant with the user's email is the same person
-    (one person, one record), so it is linked rather than duplicated. Accounts
-    are created by staff, so their email addresses are trusted.
-    """
-    participant = Participant.objects.filter(user=user).first()
-    if participant is not None or not create:
-        return participant
-    with transaction.atomic():
-        email = (user.email or "").strip()
-        if email:
-            existing = (
-                Participant.objects.select_for_update()
-                .filter(email__iexact=email, user__isnull=True, erased_at__isnull=True)
-                .first()
-            )
-            if existing is not None:
-                existing.user = user
-                existing.save(update_fields=["user"])
-                return existing
-            if Participant.objects.filter(email__iexact=email).exists():
-                email = ""  # taken by someone else's record: never share an address
-        name = user.get_full_name().strip() or user.get_username()
-        return Participant.objects.create(name=name[:200], email=email, user=user)
-
-
-def register(meeting, participant, *, status, mode=Attendance.Mode.IN_PERSON, access_needs="", share=False):
+def register(
+    meeting: Meeting,
+    participant: Participant,
+    *,
+    status: str,
+    mode: str = Attendance.Mode.IN_PERSON,
+    access_needs: str = "",
+    share: bool = False,
+) -> tuple[Attendance, bool]:
     """Say ``participant`` is coming (in person or online) or sends apologies.
 
     Refused with ``ParticipationClosed`` once the meeting starts. Returns
@@ -98,7 +80,7 @@ def register(meeting, participant, *, status, mode=Attendance.Mode.IN_PERSON, ac
         )
 
 
-def save_attendance_changes(changes):
+def save_attendance_changes(changes: Iterable) -> int:
     """Save what the attendance screen changed; returns how many attendances changed.
 
     One UPDATE for each outcome (attended in person, absent, …), so at most a
@@ -121,7 +103,9 @@ def save_attendance_changes(changes):
     return len(changes)
 
 
-def record_walk_in(meeting, participant, *, mode, counts_as_staff=False, confirmed_new=False):
+def record_walk_in(
+    meeting: Meeting, participant: Participant, *, mode: str, counts_as_staff: bool = False, confirmed_new: bool = False
+) -> tuple[Attendance, bool]:
     """Mark ``participant`` as having come to ``meeting``; returns ``(attendance, created)``.
 
     ``participant`` may be unsaved (someone new): it is saved in the same
@@ -175,7 +159,15 @@ def _same_person(meeting, new):
     )
 
 
-def send_views(item, participant, text, *, channel=Feedback.Channel.PORTAL, recorded_by=None, themes=()):
+def send_views(
+    item: AgendaItem,
+    participant: Participant | None,
+    text: str,
+    *,
+    channel: str = Feedback.Channel.PORTAL,
+    recorded_by=None,
+    themes: Iterable = (),
+) -> tuple[Feedback, bool]:
     """Keep someone's views on an agenda item; returns ``(feedback, created)``.
 
     The same words from the same person by the same channel are kept once,
@@ -199,7 +191,9 @@ def send_views(item, participant, text, *, channel=Feedback.Channel.PORTAL, reco
         return feedback, True
 
 
-def record_response(item, response, *, views_summary=None, recorded_by=None):
+def record_response(
+    item: AgendaItem, response: Response, *, views_summary: str | None = None, recorded_by=None
+) -> Response:
     """Save the 'we did' for ``item`` and mark the item responded.
 
     ``response`` is an unsaved (or changed) ``Response``. Any response,
@@ -252,7 +246,7 @@ def _same_response(item, response):
     )
 
 
-def erase_participant(participant):
+def erase_participant(participant: Participant) -> Participant:
     """Anonymise a person at their request, keeping counts and financial records.
 
     Their access needs on each attendance go too: those are about the person.
@@ -265,7 +259,7 @@ def erase_participant(participant):
         return participant
 
 
-def participant_data(participants):
+def participant_data(participants: Iterable[Participant]) -> dict:
     """Everything held about ``participants``, for a subject access request.
 
     Every record that points at the person is included, whichever app holds

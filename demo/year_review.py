@@ -6,7 +6,7 @@ well, challenges, what we learnt about how to engage and ideas. The figures
 are not typed in: the report computes them from the demo meetings.
 """
 
-from .models import YearReview
+from meetings.models import YearReview
 
 WENT_WELL = [
     "73 people have attended the first five meetings - representing either their own voice or the voices of "

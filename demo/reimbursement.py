@@ -21,9 +21,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from meetings.models import Attendance
-
-from . import services
-from .models import Claim, ExpenseCategory, PaymentPolicy, PaymentRoute, TimeBasis
+from reimbursement import services
+from reimbursement.models import Claim, ExpenseCategory, PaymentPolicy, PaymentRoute, TimeBasis
 
 ADVICE = "https://www.turn2us.org.uk/get-support/benefits-calculator"
 

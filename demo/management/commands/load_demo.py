@@ -7,14 +7,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-import engagement.demo
-import meetings.demo
-import meetings.demo_reports
-import priorities.demo
-import reimbursement.demo
+from demo import engagement, meetings, priorities, reimbursement, year_review
 
 # Each app's demo loader, in the order the apps depend on each other.
-LOADERS = [meetings.demo.load, meetings.demo_reports.load, priorities.demo.load, reimbursement.demo.load]
+LOADERS = [meetings.load, year_review.load, priorities.load, reimbursement.load]
 
 
 class Command(BaseCommand):
@@ -35,13 +31,13 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("load_demo only runs with DEBUG on: it creates users with a known password.")
         with transaction.atomic():
-            partnerships = engagement.demo.load()
+            partnerships = engagement.load()
             for loader in LOADERS:
                 loader(partnerships)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(
             f"Sign in at http://127.0.0.1:{int(port)}/accounts/login/ with the password "
-            f"'{engagement.demo.DEMO_PASSWORD}' as:"
+            f"'{engagement.DEMO_PASSWORD}' as:"
         )
-        for username, _first, _last, role, _is_staff, _participant in engagement.demo.DEMO_USERS:
+        for username, _first, _last, role, _is_staff, _participant in engagement.DEMO_USERS:
             self.stdout.write(f"  {username:<8} ({role})")

@@ -10,6 +10,8 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from toolkit.pdf import html_to_pdf
+
 from . import finish
 from .html_page import context, report_url
 
@@ -35,16 +37,12 @@ WATERMARK_URL = "data:image/svg+xml," + quote(WATERMARK_SVG)
 
 def pdf_bytes(report, page_url=""):
     """The PDF as bytes. Nothing is fetched from outside: no text in a review can make the server request a URL."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
     html = render_to_string(
         "meetings/reports/year_review_pdf.html",
         {**context(report), "page_url": page_url, "watermark_url": WATERMARK_URL},
     )
     # Only data: URLs (the draft watermark) are fetched: nothing leaves the server.
-    fetch_data_only = URLFetcher(allowed_protocols=frozenset({"data"}))
-    return HTML(string=html, url_fetcher=fetch_data_only).write_pdf(pdf_tags=True)
+    return html_to_pdf(html, allow_data_urls=True)
 
 
 def render(request, report):

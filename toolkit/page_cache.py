@@ -10,8 +10,8 @@ A response is kept only when it is the same for every anonymous visitor: a
 the page and no ``no-store``. Signed-in people always get a fresh page.
 
 Every key carries the *content version*: a token that changes whenever a
-model of a content app (partnerships, meetings, priorities) is saved or
-deleted, so a chair's edit shows to visitors at once. Bulk ``update()``
+model of a content app (``settings.PUBLIC_PAGE_CONTENT_APPS``: partnerships,
+meetings, priorities) is saved or deleted, so a chair's edit shows to visitors at once. Bulk ``update()``
 calls send no signal; those pages are at most ``PUBLIC_PAGE_CACHE_SECONDS``
 old. Without Redis each worker process has its own cache and its own
 version, so another worker can show the old page for up to that long.
@@ -27,7 +27,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-CONTENT_APPS = {"engagement", "meetings", "priorities"}
 VERSION_KEY = "public-page:version"
 
 
@@ -47,7 +46,7 @@ def content_changed(sender=None, **kwargs):
     the commit, so a page rendered by another request in between from the old data is
     dropped too. (Outside one the change is already committed: once is enough.)
     """
-    if sender is not None and sender._meta.app_label not in CONTENT_APPS:
+    if sender is not None and sender._meta.app_label not in settings.PUBLIC_PAGE_CONTENT_APPS:
         return
 
     def bump():
@@ -59,6 +58,7 @@ def content_changed(sender=None, **kwargs):
 
 
 def connect_signals():
+    """Listen for changes to any model (the project's ``AppConfig.ready`` calls this once)."""
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(content_changed, dispatch_uid=f"public-page-{signal!r}")
 

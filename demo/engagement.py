@@ -6,8 +6,8 @@ People are fictional: the seeds give counts, never names.
 
 from django.contrib.auth.models import Group, User
 
-from .models import Organisation, Participant, Partnership, Theme
-from .roles import CHAIR, FINANCE, MEMBER, STAFF
+from engagement.models import Organisation, Participant, Partnership, Theme
+from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF
 
 DEMO_PASSWORD = "partnership-demo"
 

@@ -1,0 +1,101 @@
+"""Reads for claiming: which meetings a person can still claim for, under which policy, and why not.
+
+``services.py`` changes claims; these only read, in a fixed number of queries.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from engagement.models import Participant
+from meetings.models import Attendance, Meeting
+
+from .models import PaymentPolicy
+
+
+def long_date(day: datetime.date) -> str:
+    """'23 April 2024', as claims' messages write a date."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def deadline_message(meeting: Meeting, policy: PaymentPolicy) -> str:
+    deadline = policy.deadline_for(meeting)
+    return (
+        f"The deadline for claims for {meeting.title} on {long_date(meeting.local_date)} was {long_date(deadline)}: "
+        f"claims must be submitted within {policy.claim_deadline_days} days of the meeting."
+    )
+
+
+def policy_for(meeting: Meeting, policies: Iterable[PaymentPolicy]) -> PaymentPolicy | None:
+    """The policy in force on the meeting's date, from ``policies`` (newest first), or None."""
+    for policy in policies:
+        if policy.partnership_id == meeting.partnership_id and policy.effective_from <= meeting.local_date:
+            return policy
+    return None
+
+
+@dataclass
+class ClaimOption:
+    """A meeting the person attended and has not claimed for, and whether they still can."""
+
+    attendance: Attendance
+    policy: PaymentPolicy | None
+    refusal: str
+
+    @property
+    def meeting(self):
+        return self.attendance.meeting
+
+    @property
+    def deadline(self):
+        return self.policy.deadline_for(self.meeting) if self.policy else None
+
+    @property
+    def can_claim(self):
+        return not self.refusal
+
+
+def claimable_attendances(participant: Participant) -> QuerySet[Attendance]:
+    """Attendances a claim could be made for: recorded as attended, not as staff, not claimed yet."""
+    return (
+        Attendance.objects.counted()
+        .filter(participant=participant, claims__isnull=True)
+        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        .select_related("meeting__partnership")
+        .order_by("-meeting__start")
+    )
+
+
+def refusal_for(attendance: Attendance, policy: PaymentPolicy | None, now: datetime.datetime | None = None) -> str:
+    """Why a claim for ``attendance`` cannot be started now, or '' if it can."""
+    meeting = attendance.meeting
+    if meeting.start > (now or timezone.now()):
+        return "You can claim once the meeting has taken place."
+    if policy is None:
+        return (
+            f"{meeting.partnership.name} had no payment policy for meetings on {long_date(meeting.local_date)}, "
+            "so there is nothing to claim. Please ask the chair."
+        )
+    if timezone.localdate(now or timezone.now()) > policy.deadline_for(meeting):
+        return deadline_message(meeting, policy)
+    return ""
+
+
+def claim_options(participant: Participant | None, now: datetime.datetime | None = None) -> list[ClaimOption]:
+    """The person's unclaimed meetings, newest first, each with its policy and whether it is still open.
+
+    Two queries whatever the number of meetings.
+    """
+    if participant is None:
+        return []
+    attendances = list(claimable_attendances(participant).filter(meeting__start__lte=(now or timezone.now())))
+    partnership_ids = {a.meeting.partnership_id for a in attendances}
+    policies = list(PaymentPolicy.objects.filter(partnership_id__in=partnership_ids).order_by("-effective_from"))
+    options = []
+    for attendance in attendances:
+        policy = policy_for(attendance.meeting, policies)
+        options.append(ClaimOption(attendance, policy, refusal_for(attendance, policy, now)))
+    return options
