@@ -17,7 +17,9 @@ URL = "/you-said-we-did/"
 
 
 def days_ago(days):
-    return timezone.now() - datetime.timedelta(days=days)
+    """Noon, UK time, on the day ``days`` before today: the same count of days whatever the hour the test runs."""
+    day = timezone.localdate() - datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 @pytest.fixture
