@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-load install migrate demo clean
+.PHONY: run worker test lint format bench bench-load bench-notifications install migrate demo clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,18 @@ migrate: install
 demo: migrate
 	DEBUG=1 $(BIN)/python manage.py load_demo
 
-## make run: the portal on http://127.0.0.1:8000 with SQLite and the demo data.
+## make run: the portal on http://127.0.0.1:8000 with SQLite and the demo data, and the task worker
+## beside it (emails); stopping the server (Ctrl+C) stops the worker too.
 run: install
 	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py load_demo
+	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make worker: only the task worker (sends the emails queued by the site), on the database queue.
+worker: install
+	$(BIN)/python manage.py db_worker
 
 ## make test: the whole suite; on PostgreSQL when DATABASE_URL is set.
 ## One worker per core (pytest-xdist), each with its own test database; a module's tests stay on one
@@ -46,6 +53,9 @@ bench: install
 
 bench-load: install
 	bash bench/load.sh
+
+bench-notifications: install
+	$(BIN)/python bench/notifications.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

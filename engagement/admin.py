@@ -44,6 +44,7 @@ class PartnershipForm(forms.ModelForm):
             "website",
             "financial_year_start_month",
             "feedback_target_days",
+            "reminder_days_before",
         ]
         help_texts = {"slug": "The partnership's web address: /p/<slug>/. Letters, numbers and hyphens."}
 

@@ -37,6 +37,11 @@ class Partnership(models.Model):
         default=60,
         help_text="Days within which people should hear what was done with their views.",
     )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        "send reminders this many days before",
+        default=2,
+        help_text="People registered for a meeting are emailed a reminder this many days before it; 0 sends none.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -82,7 +82,23 @@ class Meeting(models.Model):
     start = models.DateTimeField()
     end = models.DateTimeField()
     venue = models.CharField(max_length=300, blank=True)
-    online_link = models.URLField(blank=True, help_text="Shown to everyone on the agenda and in the calendar.")
+    online_link = models.URLField(
+        blank=True, help_text="Sent to people who register to join online; shown to everyone only if made public."
+    )
+    online_link_is_public = models.BooleanField(
+        "show the joining link to everyone",
+        default=False,
+        help_text="Off: only people who registered get the link (by email and on the agenda once signed in).",
+    )
+    access_information = models.TextField(
+        blank=True, help_text="Step-free access, hearing loop, parking, quiet room: sent with the reminder."
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Empty while the meeting is a draft, seen only in the back office.",
+    )
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.IN_PERSON)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     times_to_be_confirmed = models.BooleanField(

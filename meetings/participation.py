@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from engagement.models import Participant
 
+from . import tasks
 from .models import AgendaItem, Attendance, Feedback, Meeting, Response
 
 
@@ -83,7 +84,7 @@ def register(meeting, participant, *, status, mode=Attendance.Mode.IN_PERSON, ac
         reason = registration_closed_reason(meeting)
         if reason:
             raise ParticipationClosed(reason)
-        return Attendance.objects.update_or_create(
+        attendance, created = Attendance.objects.update_or_create(
             meeting=meeting,
             participant=participant,
             defaults={
@@ -93,6 +94,8 @@ def register(meeting, participant, *, status, mode=Attendance.Mode.IN_PERSON, ac
                 "share_access_needs": bool(share and access_needs.strip()),
             },
         )
+        tasks.enqueue_after_commit(tasks.registration_confirmed, attendance.pk)
+        return attendance, created
 
 
 def save_attendance_rows(forms):
@@ -192,6 +195,7 @@ def record_response(item, response, *, views_summary=None, recorded_by=None):
             fields.append("views_summary")
         if fields:
             item.save(update_fields=fields)
+        tasks.enqueue_after_commit(tasks.we_did, response.pk)
         return response
 
 

@@ -186,3 +186,26 @@ def overdue_feedback(today=None):
     """Items waiting longer than their partnership's target, the longest wait first (for the chair)."""
     items = with_days_waiting(waiting_for_feedback(), today)
     return sorted((item for item in items if item.is_overdue), key=lambda item: -item.days_waiting)
+
+
+def partnership_members(partnership):
+    """The people who get a partnership's member mailings (agenda published, papers added).
+
+    Until per-partnership memberships land, roles are global groups (engagement/roles.py), so a
+    partnership's members are the users with the Member role whose participant has taken part
+    in (registered for, attended or sent apologies to) one of its meetings. This is the ONE
+    place that rule lives: switch it to ``Membership`` here when that model arrives.
+    """
+    from engagement.roles import MEMBER
+
+    return (
+        Participant.objects.filter(
+            user__groups__name=MEMBER,
+            user__is_active=True,
+            erased_at__isnull=True,
+            attendances__meeting__partnership=partnership,
+        )
+        .select_related("user")
+        .distinct()
+        .order_by("pk")
+    )

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("priorities.urls")),
     path("", include("reimbursement.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -19,6 +19,7 @@ from django.utils import timezone
 from engagement.roles import CHAIR, FINANCE, has_role
 from meetings.models import Attendance, Meeting
 
+from . import messages
 from .models import ZERO, Claim, ClaimLine, ExpenseCategory, PaymentPolicy, Receipt, money
 
 APPROVERS = (FINANCE, CHAIR)
@@ -46,6 +47,7 @@ def _record(claim, by, now, reason):
     claim._history_user = by
     claim._history_date = now
     claim._change_reason = reason
+    messages.after_change(claim, reason)
 
 
 # --- Which meetings a person can claim for ---------------------------------------------------

@@ -66,6 +66,9 @@ EXPECTED = {
     "meeting_register":          ({"pk": "@upcoming"},                       (LOGIN,     OK,        OK,          FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "send_views":                ({"pk": "@upcoming_item"},                  (LOGIN,     OK,        OK,          FORBIDDEN, FORBIDDEN, FORBIDDEN)),
     "my_views":                  ({},                                        (LOGIN,     OK,        OK,          OK,        OK,        OK)),
+    # What people are emailed: their own choices, and the one-click unsubscribe (a signed token, no session)
+    "notification_preferences":  ({},                                        (LOGIN,     OK,        OK,          OK,        OK,        OK)),
+    "unsubscribe":               ({"token": "@unsubscribe_token"},           everyone(OK)),
     # Staff's records
     "meeting_attendance":        ({"pk": "@meeting"},                        (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        FORBIDDEN)),
     "meeting_walk_in":           ({"pk": "@meeting"},                        (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        FORBIDDEN)),
@@ -104,6 +107,7 @@ EXPECTED = {
 def build_world():
     """Named objects of the demo that URLs point at, found by natural keys (never assumed ids)."""
     from meetings.models import AgendaItem, Meeting, Paper
+    from notifications.outbox import unsubscribe_token
     from priorities.models import Action, Priority
     from reimbursement.models import Claim, Receipt
 
@@ -118,6 +122,7 @@ def build_world():
         "upcoming": upcoming.pk,
         "upcoming_item": AgendaItem.objects.filter(meeting=upcoming).order_by("order").first().pk,
         "members_paper": Paper.objects.get(meeting=meeting, visibility=Paper.Visibility.MEMBERS).pk,
+        "unsubscribe_token": unsubscribe_token("someone@example.org", "reminder"),
         "priority": Priority.objects.order_by("pk").first().pk,
         "action": Action.objects.order_by("pk").first().pk,
         "claim": Claim.objects.get(claimant__user__username="member", status=Claim.Status.SUBMITTED).pk,

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from engagement.admin import HTTPS_URLS, https_by_default
 from engagement.files import clean_upload
 
+from .. import tasks as meeting_tasks
 from ..models import AgendaItem, Meeting, Paper, counted
 from .participation import AttendanceInline
 
@@ -338,7 +339,9 @@ class MeetingAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel the selected meetings", permissions=["change"])
     def mark_cancelled(self, request, queryset):
-        updated = queryset.exclude(status=Meeting.Status.CANCELLED).update(
+        cancelling = list(queryset.exclude(status=Meeting.Status.CANCELLED).values_list("pk", flat=True))
+        updated = Meeting.objects.filter(pk__in=cancelling).update(
             status=Meeting.Status.CANCELLED, updated_at=timezone.now()
         )
+        meeting_tasks.enqueue_each_after_commit(meeting_tasks.meeting_changed, cancelling, ["cancelled"])
         self.message_user(request, f"{updated} meeting(s) cancelled. Calendar subscribers will see them as cancelled.")

@@ -30,6 +30,9 @@ CONTROLLED = [
     "REDIS_URL",
     "AWS_STORAGE_BUCKET_NAME",
     "EMAIL_HOST",
+    "EMAIL_BACKEND",
+    "SITE_URL",
+    "TASKS_BACKEND",
     "SECURE_SSL_REDIRECT",
     "SECURE_COOKIES",
     "MEDIA_ROOT",
@@ -195,3 +198,30 @@ def test_numbers_come_from_the_environment(name, value, expected):
 
 def test_media_root_comes_from_the_environment(tmp_path):
     assert read_settings("MEDIA_ROOT", MEDIA_ROOT=str(tmp_path))["MEDIA_ROOT"] == str(tmp_path)
+
+
+def test_email_backend_overrides_smtp_and_console():
+    notify = "django_gov_notify.backends.NotifyEmailBackend"
+    assert read_settings("EMAIL_BACKEND", EMAIL_BACKEND=notify)["EMAIL_BACKEND"] == notify
+    assert (
+        read_settings("EMAIL_BACKEND", EMAIL_BACKEND=notify, EMAIL_HOST="smtp.example.org")["EMAIL_BACKEND"] == notify
+    )
+
+
+def test_site_url_is_the_base_of_links_without_a_trailing_slash():
+    assert read_settings("SITE_URL", SITE_URL="https://portal.example.org/")["SITE_URL"] == "https://portal.example.org"
+
+
+def test_tasks_use_the_database_backend_by_default_and_rq_on_request():
+    assert read_settings("TASKS")["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    values = read_settings("TASKS", "RQ_QUEUES", TASKS_BACKEND="rq", REDIS_URL="redis://cache.internal:6379/3")
+    assert values["TASKS"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
+    assert values["RQ_QUEUES"]["default"]["URL"] == "redis://cache.internal:6379/3"
+
+
+def test_rq_without_redis_or_an_unknown_backend_refuses_to_start():
+    assert "needs REDIS_URL" in run_python("import partnership_portal.settings", TASKS_BACKEND="rq").stderr
+    assert (
+        "TASKS_BACKEND must be one of"
+        in run_python("import partnership_portal.settings", TASKS_BACKEND="celery").stderr
+    )
