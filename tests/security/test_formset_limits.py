@@ -64,7 +64,7 @@ def inlines():
             yield pytest.param(inline, id=f"{type(model_admin).__name__}.{inline.__name__}")
 
 
-@pytest.mark.parametrize("inline", inlines())
+@pytest.mark.parametrize("inline", list(inlines()))
 def test_every_admin_inline_has_a_bounded_formset_and_a_maximum(inline):
     assert issubclass(inline, InlineModelAdmin)
     assert issubclass(inline.formset, BoundedFormSetMixin), "use engagement.formsets.BoundedInlineFormSet"
