@@ -17,7 +17,7 @@ class Command(BaseCommand):
         try:
             from toolkit.pdf import html_to_pdf
 
-            pdf = html_to_pdf("<p>Partnership Portal: PDF check</p>")
+            pdf = html_to_pdf('<html lang="en-GB"><p>Partnership Portal: PDF check</p></html>')
         except Exception as problem:  # a missing library shows as OSError, ImportError or others from cffi
             first_line = str(problem).strip().splitlines()[0] if str(problem).strip() else type(problem).__name__
             raise CommandError(f"WeasyPrint cannot make PDFs here ({first_line}).\n{INSTALL_HELP}") from None
