@@ -4,9 +4,9 @@ The partnerships, objectives, principles and themes are the seeds' own words.
 People are fictional: the seeds give counts, never names.
 """
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 
-from engagement.models import Organisation, Participant, Partnership, Theme
+from engagement.models import Membership, Organisation, Participant, Partnership, Theme
 from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF
 
 DEMO_PASSWORD = "partnership-demo"
@@ -141,13 +141,19 @@ LEWISHAM_STAFF = [
     ("Jo Primary Care Lead (LHCP)", "NHS South East London ICB (Lewisham)"),
 ]
 
+OPERATOR = None  # the platform operator's "role": a superuser, in no partnership and over all of them
+
 DEMO_USERS = [
-    # username, first name, last name, role, is_staff (admin access), participant name
-    ("member", "Adaeze", "Okafor", MEMBER, False, "Adaeze Okafor"),
-    ("member2", "Bernard", "Hughes", MEMBER, False, "Bernard Hughes"),
-    ("staff", "Pat", "Engagement", STAFF, True, "Pat Engagement (LHCP engagement officer)"),
-    ("chair", "Chris", "Chair", CHAIR, True, None),
-    ("finance", "Fran", "Finance", FINANCE, True, None),
+    # username, first name, last name, role, partnership slug, is_staff (admin access), participant name
+    ("member", "Adaeze", "Okafor", MEMBER, "lewisham", False, "Adaeze Okafor"),
+    ("member2", "Bernard", "Hughes", MEMBER, "lewisham", False, "Bernard Hughes"),
+    ("staff", "Pat", "Engagement", STAFF, "lewisham", True, "Pat Engagement (LHCP engagement officer)"),
+    ("chair", "Chris", "Chair", CHAIR, "lewisham", True, None),
+    ("finance", "Fran", "Finance", FINANCE, "lewisham", True, None),
+    ("lsc-chair", "Lesley", "Chair", CHAIR, "lancashire-south-cumbria", True, None),
+    ("lsc-staff", "Sunil", "Staff", STAFF, "lancashire-south-cumbria", True, None),
+    ("lsc-finance", "Lin", "Finance", FINANCE, "lancashire-south-cumbria", True, None),
+    ("admin", "Ada", "Operator", OPERATOR, None, True, None),
 ]
 
 
@@ -219,16 +225,24 @@ def load():
             defaults={"name": name, "organisation": organisations[organisation], "is_system_staff": True},
         )
 
-    for username, first, last, role, is_staff, participant_name in DEMO_USERS:
+    partnerships = {"lewisham": lewisham, "lancashire-south-cumbria": lsc}
+    for username, first, last, role, slug, is_staff, participant_name in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org", "is_staff": is_staff},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.org",
+                "is_staff": is_staff,
+                "is_superuser": role is OPERATOR,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        user.groups.add(Group.objects.get(name=role))
+        if role is not OPERATOR:
+            Membership.objects.get_or_create(user=user, partnership=partnerships[slug], role=role)
         if participant_name:
             Participant.objects.filter(email=email_for(participant_name)).update(user=user)
 
-    return {"lewisham": lewisham, "lancashire-south-cumbria": lsc}
+    return partnerships

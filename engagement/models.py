@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class Partnership(models.Model):
@@ -86,6 +87,42 @@ class Partnership(models.Model):
 
     def principles_list(self):
         return [p.strip() for p in self.principles.split("\n\n") if p.strip()]
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The memberships a user may see: superusers all; a chair those of the partnerships they chair."""
+        from engagement.roles import CHAIR, scope
+
+        return scope(self, user, CHAIR)
+
+
+class Membership(models.Model):
+    """A role a person holds in one partnership; it covers the partnerships below it, never above or beside."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        STAFF = "staff", "Staff"
+        CHAIR = "chair", "Chair"
+        FINANCE = "finance", "Finance"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership__name", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership", "role"], name="membership_unique_role"),
+        ]
+        indexes = [models.Index(fields=["partnership", "role"], name="membership_partnership_role")]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display().lower()} of {self.partnership}"
 
 
 class Organisation(models.Model):

@@ -1,10 +1,10 @@
-"""Which model permissions each role's group holds.
+"""Which model permissions each role brings, wherever it is held.
 
-The groups themselves are created by a data migration
-(``engagement/migrations/0002_ladder_and_roles.py``). Permissions only exist once every
-app has migrated, so they are granted after ``migrate`` by
-``sync_role_permissions``, which is idempotent: it adds what is missing and
-removes nothing an administrator granted by hand.
+A ``Membership`` gives its role's model permissions below, through
+``engagement.backends.MembershipBackend``: nothing is stored in groups, so a
+role's rights change here and nowhere else. Which *records* those permissions
+reach (the partnership and those below it) is ``engagement.roles.scope``,
+applied by every admin's ``get_queryset`` and every view.
 """
 
 from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF
@@ -25,7 +25,9 @@ ROLE_PERMISSIONS = {
         *_crud("priorities", "priority", "action", "frameworktag", actions=("view",)),
     ],
     CHAIR: [
-        *_crud("engagement", "partnership", "organisation", "participant", "engagementtype", "theme"),
+        # Partnerships are created and deleted by the platform operators (superusers) alone.
+        *_crud("engagement", "partnership", actions=("view", "change")),
+        *_crud("engagement", "membership", "organisation", "participant", "engagementtype", "theme"),
         *_crud("meetings", "meeting", "agendaitem", "paper", "attendance", "feedback", "response", "yearreview"),
         *_crud("priorities", "priority", "action", "actionupdate", "frameworktag"),
         *_crud("reimbursement", "paymentpolicy"),
@@ -40,23 +42,6 @@ ROLE_PERMISSIONS = {
 }
 
 
-def sync_role_permissions(**kwargs):
-    """Grant each role's group its permissions (post_migrate handler)."""
-    from django.apps import apps as global_apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    for app_config in global_apps.get_app_configs():
-        create_permissions(app_config, verbosity=0)
-    for group_name, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
-        wanted = set()
-        for dotted in perms:
-            app_label, codename = dotted.split(".")
-            wanted.add((app_label, codename))
-        if not wanted:
-            continue
-        found = Permission.objects.filter(
-            content_type__app_label__in={a for a, _ in wanted}, codename__in={c for _, c in wanted}
-        ).select_related("content_type")
-        group.permissions.add(*[p for p in found if (p.content_type.app_label, p.codename) in wanted])
+def permissions_for_roles(roles):
+    """The dotted permission names (``"meetings.change_meeting"``) that ``roles`` bring."""
+    return {perm for role in roles for perm in ROLE_PERMISSIONS.get(role, ())}

@@ -139,7 +139,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "engagement.backends.MembershipBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

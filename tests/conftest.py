@@ -24,42 +24,62 @@ def _empty_cache():
     cache.clear()
 
 
-# The roles of the permission matrix, by fixture name.
+# The roles of the permission matrix, by fixture name: the partnership's own people, then the same roles
+# held in another partnership (a sibling of ``partnership``, neither above nor below it).
 ROLES = ["anonymous", "member", "other_member", "staff", "chair", "finance"]
+ELSEWHERE_ROLES = ["elsewhere_member", "elsewhere_staff", "elsewhere_chair", "elsewhere_finance"]
 
 
 @pytest.fixture
-def member(db):
-    """A member linked to a participant record."""
-    user = make_user("member", MEMBER)
+def member(partnership):
+    """A member of ``partnership`` linked to a participant record."""
+    user = make_user("member", MEMBER, partnership=partnership)
     Participant.objects.create(name="Mina Member", email="mina@example.org", user=user)
     return user
 
 
 @pytest.fixture
-def other_member(db):
-    user = make_user("member2", MEMBER)
+def other_member(partnership):
+    user = make_user("member2", MEMBER, partnership=partnership)
     Participant.objects.create(name="Otto Other", email="otto@example.org", user=user)
     return user
 
 
 @pytest.fixture
-def staff_user(db):
-    return make_user("staff", STAFF, is_staff=True)
+def staff_user(partnership):
+    return make_user("staff", STAFF, is_staff=True, partnership=partnership)
 
 
 @pytest.fixture
-def chair(db):
-    return make_user("chair", CHAIR, is_staff=True)
+def chair(partnership):
+    return make_user("chair", CHAIR, is_staff=True, partnership=partnership)
 
 
 @pytest.fixture
-def finance(db):
-    return make_user("finance", FINANCE, is_staff=True)
+def finance(partnership):
+    return make_user("finance", FINANCE, is_staff=True, partnership=partnership)
 
 
 @pytest.fixture
-def users(member, other_member, staff_user, chair, finance):
+def elsewhere(db):
+    """Another top-level partnership: its roles reach nothing of ``partnership``."""
+    return make_partnership(name="Elsewhere Partnership", slug="elsewhere", level=Partnership.Level.SYSTEM)
+
+
+@pytest.fixture
+def elsewhere_users(elsewhere):
+    """Each role, held in ``elsewhere`` only: {matrix name: user}."""
+    made = {}
+    for role in (MEMBER, STAFF, CHAIR, FINANCE):
+        user = make_user(f"elsewhere-{role}", role, is_staff=role != MEMBER, partnership=elsewhere)
+        if role == MEMBER:
+            Participant.objects.create(name="Elle Elsewhere", email="elle@example.org", user=user)
+        made[f"elsewhere_{role}"] = user
+    return made
+
+
+@pytest.fixture
+def users(member, other_member, staff_user, chair, finance, elsewhere_users):
     """Every role of the permission matrix, by name (None is anonymous)."""
     return {
         "anonymous": None,
@@ -68,6 +88,7 @@ def users(member, other_member, staff_user, chair, finance):
         "staff": staff_user,
         "chair": chair,
         "finance": finance,
+        **elsewhere_users,
     }
 
 

@@ -4,20 +4,23 @@ import datetime
 import html
 import itertools
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 
-from engagement.models import Participant, Partnership
+from engagement.models import Membership, Participant, Partnership
 from meetings.models import AgendaItem, Attendance, Meeting
 
 PASSWORD = "a-Long-test-password-1"
 _sequence = itertools.count(1)
 
 
-def make_user(username, role=None, is_staff=False):
+def make_user(username, role=None, is_staff=False, partnership=None):
+    """A user, with ``role`` in ``partnership`` when both are given (a role always belongs to a partnership)."""
     user = User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.org")
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        if partnership is None:
+            raise ValueError(f"make_user({username!r}, {role!r}): say which partnership the role is in.")
+        Membership.objects.create(user=user, partnership=partnership, role=role)
     if is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from engagement.models import Partnership
+
 from demo import engagement, meetings, priorities, reimbursement, year_review
 
 # Each app's demo loader, in the order the apps depend on each other.
@@ -39,5 +41,7 @@ class Command(BaseCommand):
             f"Sign in at http://127.0.0.1:{int(port)}/accounts/login/ with the password "
             f"'{engagement.DEMO_PASSWORD}' as:"
         )
-        for username, _first, _last, role, _is_staff, _participant in engagement.DEMO_USERS:
-            self.stdout.write(f"  {username:<8} ({role})")
+        names = dict(Partnership.objects.values_list("slug", "name"))
+        for username, _first, _last, role, slug, _is_staff, _participant in engagement.DEMO_USERS:
+            where = f"{role} of {names[slug]}" if slug else "platform operator (superuser), every partnership"
+            self.stdout.write(f"  {username:<12} {where}")
