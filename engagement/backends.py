@@ -7,7 +7,7 @@ partnerships that role covers.
 
 from django.contrib.auth.backends import ModelBackend
 
-from partnership_portal.roles import permissions_for_roles
+from .permissions import permissions_for_roles
 
 from .roles import role_names
 

@@ -13,6 +13,15 @@ def chair_client(client, chair):
     return client
 
 
+@pytest.fixture
+def operator_client(client, db):
+    """A platform operator (superuser): they alone create and delete partnerships."""
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("operator", "operator@example.org", "x-Long-password-1"))
+    return client
+
+
 def partnership_data(**fields):
     data = {
         "name": "Greenwich People's Partnership",
@@ -26,14 +35,20 @@ def partnership_data(**fields):
     return data
 
 
-def test_chair_adds_a_partnership(chair_client, db):
-    response = chair_client.post(reverse("admin:engagement_partnership_add"), partnership_data())
+def test_operator_adds_a_partnership(operator_client, db):
+    response = operator_client.post(reverse("admin:engagement_partnership_add"), partnership_data())
     assert response.status_code == 302
     assert Partnership.objects.get(slug="greenwich").short_name == "GPP"
 
 
-def test_duplicate_slug_gives_a_form_error(chair_client, partnership):
-    response = chair_client.post(reverse("admin:engagement_partnership_add"), partnership_data(slug="lewisham"))
+def test_a_chair_cannot_add_a_partnership(chair_client, db):
+    response = chair_client.post(reverse("admin:engagement_partnership_add"), partnership_data())
+    assert response.status_code == 403
+    assert not Partnership.objects.filter(slug="greenwich").exists()
+
+
+def test_duplicate_slug_gives_a_form_error(operator_client, partnership):
+    response = operator_client.post(reverse("admin:engagement_partnership_add"), partnership_data(slug="lewisham"))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["slug"] == ["Partnership with this Slug already exists."]
     assert Partnership.objects.count() == 1
@@ -65,8 +80,8 @@ def test_partnership_cannot_sit_beneath_one_of_its_own(chair_client, db):
 
 
 @pytest.mark.parametrize("month", ["0", "13"])
-def test_financial_year_month_out_of_range_gets_a_clear_error(chair_client, db, month):
-    response = chair_client.post(
+def test_financial_year_month_out_of_range_gets_a_clear_error(operator_client, db, month):
+    response = operator_client.post(
         reverse("admin:engagement_partnership_add"), partnership_data(financial_year_start_month=month)
     )
     assert response.status_code == 200

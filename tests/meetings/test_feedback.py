@@ -197,7 +197,7 @@ def test_unknown_item_is_404(client, member):
 
 
 def test_participant_is_created_for_a_member_sending_views_for_the_first_time(client, item):
-    user = make_user("fresh", MEMBER)
+    user = make_user("fresh", MEMBER, partnership=item.meeting.partnership)
     client.force_login(user)
     client.post(reverse("send_views", args=[item.pk]), {"text": "Hello"})
     assert Feedback.objects.get().participant == Participant.objects.get(user=user)

@@ -113,7 +113,7 @@ def test_registration_is_refused_for_a_cancelled_meeting(client, member, partner
 
 
 def test_first_registration_creates_a_participant_from_the_user(client, meeting):
-    user = make_user("newcomer", MEMBER)
+    user = make_user("newcomer", MEMBER, partnership=meeting.partnership)
     user.first_name, user.last_name = "Nia", "Newcomer"
     user.save()
     client.force_login(user)
@@ -125,7 +125,7 @@ def test_first_registration_creates_a_participant_from_the_user(client, meeting)
 
 def test_first_registration_links_the_existing_record_with_the_users_email(client, meeting):
     existing = make_participant(name="Nia N.", email="newcomer@example.org")
-    user = make_user("newcomer", MEMBER)
+    user = make_user("newcomer", MEMBER, partnership=meeting.partnership)
     client.force_login(user)
     client.post(register_url(meeting), {"coming": "in_person"})
     existing.refresh_from_db()
@@ -136,7 +136,7 @@ def test_first_registration_links_the_existing_record_with_the_users_email(clien
 def test_someone_elses_record_with_the_same_email_is_not_taken_over(client, other_member, meeting):
     other_member.participant.email = "newcomer@example.org"
     other_member.participant.save()
-    user = make_user("newcomer", MEMBER)
+    user = make_user("newcomer", MEMBER, partnership=meeting.partnership)
     client.force_login(user)
     client.post(register_url(meeting), {"coming": "in_person"})
     mine = Participant.objects.get(user=user)

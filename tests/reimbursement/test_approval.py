@@ -342,7 +342,7 @@ def test_another_member_of_finance_pays_the_claim_left_out(client, finance, own_
     from engagement.roles import FINANCE
     from tests.factories import make_user
 
-    colleague = make_user("finance2", FINANCE, is_staff=True)
+    colleague = make_user("finance2", FINANCE, is_staff=True, partnership=own_claim.policy.partnership)
     client.force_login(colleague)
     page = client.get(reverse("payment_run"))
     assert [claim.pk for claim in page.context["claims"]] == [own_claim.pk]

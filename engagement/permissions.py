@@ -7,7 +7,7 @@ reach (the partnership and those below it) is ``engagement.roles.scope``,
 applied by every admin's ``get_queryset`` and every view.
 """
 
-from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF
+from .roles import CHAIR, FINANCE, MEMBER, STAFF
 
 
 def _crud(app_label, *models, actions=("add", "change", "delete", "view")):
