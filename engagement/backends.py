@@ -8,7 +8,6 @@ partnerships that role covers.
 from django.contrib.auth.backends import ModelBackend
 
 from .permissions import permissions_for_roles
-
 from .roles import role_names
 
 
