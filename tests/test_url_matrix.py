@@ -2,18 +2,44 @@
 
 The URLs are discovered from the resolver, not listed by hand, so a new page cannot
 slip in unguarded: ``test_every_url_has_a_line_in_the_matrix`` fails until EXPECTED
-says what anonymous visitors, members (the owner and another member), staff, the chair
-and finance get from it.
+says what every role in ROLES gets from it.
 
 To add a page: one line in EXPECTED, keyed by its URL name. The first part says how
 to fill its URL's parameters from WORLD (``"@meeting"`` is the world's ``meeting``;
-anything else is used as it is); the second gives the status for each role, in the
-order of ROLES. LOGIN means "302 to the sign-in page". Requests are GETs.
+anything else is used as it is); the second is a string of one code per role, in the
+order of ROLES (spaces are only there to group the columns, and are ignored)::
+
+    anonymous | Lewisham: member other_member staff chair finance | L&SC: member staff chair finance | superuser
+        L           O         O          F     F     F                 F      F     F      F            O
+
+The codes:
+
+    O  200, the page
+    L  302 to the sign-in page, coming back afterwards
+    R  302 somewhere else
+    F  403, not for this role
+    N  404, not found: an object outside the records the person's roles cover
+    A  405, the URL takes POSTs only (requests here are GETs)
 
 The world is the demo data (load_demo), loaded once for this module inside a
-transaction that is rolled back at the end. Its users are the demo's: ``member``
-(whose things are "the member's"), ``member2`` (another member), ``staff``,
-``chair`` and ``finance``.
+transaction that is rolled back at the end, and its objects are Lewisham's (the
+actions, whose priorities the demo gives only to Lancashire and South Cumbria,
+are the one exception: ``@action`` is an L&SC action). Its users are the demo's:
+Lewisham's ``member`` (whose things are "the member's"), ``member2`` (another
+member), ``staff``, ``chair`` and ``finance``; Lancashire and South Cumbria's
+``lsc-member`` (made here: the demo has no L&SC member), ``lsc-staff``,
+``lsc-chair`` and ``lsc-finance``; and ``admin``, the platform operator
+(a superuser, who holds every role everywhere).
+
+How the cells for another partnership are decided: pages of a Lewisham object
+that need an office role are a 404 for L&SC's staff and chair (their scoped
+querysets do not hold it) and a 403 for L&SC's member and finance (who hold no
+office role anywhere); the same for approver and finance pages (L&SC's finance
+and chair get a 404 for a Lewisham claim, and 200 on their own queue, payment
+run and year summary, which hold no Lewisham claim: the content tests at the
+end of this module check that, in the same world); a report on Lewisham is a 404 for
+L&SC's staff, chair and finance; members-only Lewisham papers and taking part in
+a Lewisham meeting are a 403 for L&SC's people.
 """
 
 import contextlib
@@ -29,15 +55,42 @@ from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver,
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "member", "other_member", "staff", "chair", "finance"]
-DEMO_USERS = {"member": "member", "other_member": "member2", "staff": "staff", "chair": "chair", "finance": "finance"}
+ROLES = [
+    "anonymous",
+    "member",
+    "other_member",
+    "staff",
+    "chair",
+    "finance",
+    "elsewhere_member",
+    "elsewhere_staff",
+    "elsewhere_chair",
+    "elsewhere_finance",
+    "superuser",
+]
+DEMO_USERS = {
+    "member": "member",
+    "other_member": "member2",
+    "staff": "staff",
+    "chair": "chair",
+    "finance": "finance",
+    "elsewhere_member": "lsc-member",
+    "elsewhere_staff": "lsc-staff",
+    "elsewhere_chair": "lsc-chair",
+    "elsewhere_finance": "lsc-finance",
+    "superuser": "admin",
+}
+ELSEWHERE = "lancashire-south-cumbria"
 
 OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 LOGIN = "login"  # 302 to the sign-in page, coming back afterwards
+REDIRECT = "redirect"  # 302 anywhere but the sign-in page
+CODES = {"O": OK, "L": LOGIN, "R": REDIRECT, "F": FORBIDDEN, "N": NOT_FOUND, "A": NOT_ALLOWED}
 
 
-def everyone(status):
-    return (status,) * len(ROLES)
+def statuses_of(codes):
+    """``"L OOFFF FFFF O"`` as one expected status per role, in the order of ROLES."""
+    return [CODES[code] for code in codes.replace(" ", "")]
 
 
 # Django's own views, which Django tests (and tests/portal/test_accounts.py covers as used here),
@@ -46,59 +99,64 @@ SKIPPED_URLCONFS = {"django.contrib.auth.urls"}
 SKIPPED_NAMESPACES = {"admin"}
 SKIPPED_VIEW_MODULES = {"django.views.static"}  # files from disk in development, if ever routed
 
+EVERYONE = "O OOOOO OOOO O"
+
 # fmt: off
-#                                kwargs from WORLD                          anonymous  member     other_member staff      chair      finance
+#                                kwargs from WORLD                                    anonymous | Lewisham: member,
+#                                                                                     member2, staff, chair, finance |
+#                                                                                     L&SC: member, staff, chair,
+#                                                                                     finance | superuser
 EXPECTED = {
     # Public pages
-    "home":                      ({},                                        everyone(OK)),
-    "partnership_detail":        ({"slug": "@slug"},                         everyone(OK)),
-    "healthz":                   ({},                                        everyone(OK)),
-    "accessibility":             ({},                                        everyone(OK)),
-    "login":                     ({},                                        everyone(OK)),
-    "meeting_list":              ({},                                        everyone(OK)),
-    "meeting_calendar":          ({},                                        everyone(OK)),
-    "meeting_detail":            ({"pk": "@meeting"},                        everyone(OK)),
-    "meeting_agenda_pdf":        ({"pk": "@meeting"},                        everyone(OK)),
-    "you_said_we_did":           ({},                                        everyone(OK)),
-    "priority_list":             ({},                                        everyone(OK)),
-    "priority_detail":           ({"pk": "@priority"},                       everyone(OK)),
-    # Papers: public to all; members-only ones to people with a role
-    "paper_download":            ({"pk": "@members_paper"},                  (LOGIN,     OK,        OK,          OK,        OK,        OK)),
-    # Members taking part
-    "meeting_register":          ({"pk": "@upcoming"},                       (LOGIN,     OK,        OK,          FORBIDDEN, FORBIDDEN, FORBIDDEN)),
-    "send_views":                ({"pk": "@upcoming_item"},                  (LOGIN,     OK,        OK,          FORBIDDEN, FORBIDDEN, FORBIDDEN)),
-    "my_views":                  ({},                                        (LOGIN,     OK,        OK,          OK,        OK,        OK)),
-    # Staff's records
-    "meeting_attendance":        ({"pk": "@meeting"},                        (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        FORBIDDEN)),
-    "meeting_walk_in":           ({"pk": "@meeting"},                        (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        FORBIDDEN)),
-    "meeting_attendance_import": ({"pk": "@meeting"},                        (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        FORBIDDEN)),
-    "meeting_sign_in_sheet":     ({"pk": "@meeting"},                        (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        FORBIDDEN)),
-    "record_views":              ({"pk": "@meeting_item"},                   (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        FORBIDDEN)),
-    "record_response":           ({"pk": "@meeting_item"},                   (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        FORBIDDEN)),
-    "action_note_new":           ({"pk": "@action"},                         (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        FORBIDDEN)),
+    "home":                      ({},                                                 EVERYONE),
+    "partnership_detail":        ({"slug": "@slug"},                                  EVERYONE),
+    "healthz":                   ({},                                                 EVERYONE),
+    "accessibility":             ({},                                                 EVERYONE),
+    "login":                     ({},                                                 EVERYONE),
+    "meeting_list":              ({},                                                 EVERYONE),
+    "meeting_calendar":          ({},                                                 EVERYONE),
+    "meeting_detail":            ({"pk": "@meeting"},                                 EVERYONE),
+    "meeting_agenda_pdf":        ({"pk": "@meeting"},                                 EVERYONE),
+    "you_said_we_did":           ({},                                                 EVERYONE),
+    "priority_list":             ({},                                                 EVERYONE),
+    "priority_detail":           ({"pk": "@priority"},                                EVERYONE),
+    # Papers: public to all; members-only ones to people with a role in the paper's partnership
+    "paper_download":            ({"pk": "@members_paper"},                           "L OOOOO FFFF O"),
+    # Members taking part (in their own partnership's meetings)
+    "meeting_register":          ({"pk": "@upcoming"},                                "L OOFFF FFFF O"),
+    "send_views":                ({"pk": "@upcoming_item"},                           "L OOFFF FFFF O"),
+    "my_views":                  ({},                                                 "L OOOOO OOOO O"),
+    # Staff's records: another partnership's office cannot find them, its member and finance hold no office
+    "meeting_attendance":        ({"pk": "@meeting"},                                 "L FFOOF FNNF O"),
+    "meeting_walk_in":           ({"pk": "@meeting"},                                 "L FFOOF FNNF O"),
+    "meeting_attendance_import": ({"pk": "@meeting"},                                 "L FFOOF FNNF O"),
+    "meeting_sign_in_sheet":     ({"pk": "@meeting"},                                 "L FFOOF FNNF O"),
+    "record_views":              ({"pk": "@meeting_item"},                            "L FFOOF FNNF O"),
+    "record_response":           ({"pk": "@meeting_item"},                            "L FFOOF FNNF O"),
+    # An L&SC action: its office adds notes; anyone else is refused (its owner could, so the action is found)
+    "action_note_new":           ({"pk": "@action"},                                  "L FFFFF FOOF O"),
     # Reports: the year review is a draft in the demo, so only office roles and finance see it
-    "report_index":              ({},                                        (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        OK)),
-    "year_review":               ({"slug": "@slug", "year": "@year"},        (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        OK)),
-    "year_review_file":          ({"slug": "@slug", "year": "@year", "fmt": "csv"},
-                                                                             (LOGIN,     FORBIDDEN, FORBIDDEN,   OK,        OK,        OK)),
-    "action_plan_csv":           ({"slug": "@slug"},                         everyone(OK)),
-    "action_plan_xlsx":          ({"slug": "@slug"},                         everyone(OK)),
-    # Claims: the member's own (a submitted claim, a draft past its deadline, a receipt); approvers see
-    # claims once submitted, never drafts; only finance runs payments
-    "claim_policy":              ({},                                        everyone(OK)),
-    "claim_list":                ({},                                        (LOGIN,     OK,        OK,          OK,        OK,        OK)),
-    "claim_new":                 ({},                                        (LOGIN,     OK,        OK,          FORBIDDEN, FORBIDDEN, FORBIDDEN)),
-    "claim_detail":              ({"pk": "@claim"},                          (LOGIN,     OK,        NOT_FOUND,   NOT_FOUND, OK,        OK)),
-    "claim_edit":                ({"pk": "@draft_claim"},                    (LOGIN,     OK,        NOT_FOUND,   NOT_FOUND, NOT_FOUND, NOT_FOUND)),
-    "claim_delete":              ({"pk": "@draft_claim"},                    (LOGIN,     OK,        NOT_FOUND,   NOT_FOUND, NOT_FOUND, NOT_FOUND)),
-    "receipt_download":          ({"pk": "@receipt"},                        (LOGIN,     OK,        NOT_FOUND,   NOT_FOUND, OK,        OK)),
-    "finance_queue":             ({},                                        (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, OK,        OK)),
-    "claim_approve":             ({"pk": "@claim"},                          (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, NOT_ALLOWED, NOT_ALLOWED)),
-    "claim_reject":              ({"pk": "@claim"},                          (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, OK,        OK)),
-    "payment_run":               ({},                                        (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, FORBIDDEN, OK)),
-    "payment_run_csv":           ({},                                        (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, FORBIDDEN, OK)),
-    "claim_year_summary":        ({},                                        (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, OK,        OK)),
-    "claim_year_summary_xlsx":   ({"slug": "@slug", "year": "@year"},        (LOGIN,     FORBIDDEN, FORBIDDEN,   FORBIDDEN, OK,        OK)),
+    "report_index":              ({},                                                 "L FFOOO FOOO O"),
+    "year_review":               ({"slug": "@slug", "year": "@year"},                 "L FFOOO FNNN O"),
+    "year_review_file":          ({"slug": "@slug", "year": "@year", "fmt": "csv"},   "L FFOOO FNNN O"),
+    "action_plan_csv":           ({"slug": "@slug"},                                  EVERYONE),
+    "action_plan_xlsx":          ({"slug": "@slug"},                                  EVERYONE),
+    # Claims: the member's own (a submitted claim, a draft past its deadline, a receipt); approvers of its
+    # partnership see claims once submitted, never drafts; only finance runs payments
+    "claim_policy":              ({},                                                 EVERYONE),
+    "claim_list":                ({},                                                 "L OOOOO OOOO O"),
+    "claim_new":                 ({},                                                 "L OOFFF OFFF O"),
+    "claim_detail":              ({"pk": "@claim"},                                   "L ONNOO NNNN O"),
+    "claim_edit":                ({"pk": "@draft_claim"},                             "L ONNNN NNNN N"),
+    "claim_delete":              ({"pk": "@draft_claim"},                             "L ONNNN NNNN N"),
+    "receipt_download":          ({"pk": "@receipt"},                                 "L ONNOO NNNN O"),
+    "finance_queue":             ({},                                                 "L FFFOO FFOO O"),
+    "claim_approve":             ({"pk": "@claim"},                                   "L FFFAA FFAA A"),
+    "claim_reject":              ({"pk": "@claim"},                                   "L FFFOO FFNN O"),
+    "payment_run":               ({},                                                 "L FFFFO FFFO O"),
+    "payment_run_csv":           ({},                                                 "L FFFFO FFFO O"),
+    "claim_year_summary":        ({},                                                 "L FFFOO FFOO O"),
+    "claim_year_summary_xlsx":   ({"slug": "@slug", "year": "@year"},                 "L FFFOO FFNN O"),
 }
 # fmt: on
 
@@ -112,6 +170,10 @@ def build_world():
     lewisham = Meeting.objects.filter(partnership__slug="lewisham")
     meeting = lewisham.get(start__date=datetime.date(2024, 4, 23))  # held, with a public and a members' paper
     upcoming = lewisham.filter(status=Meeting.Status.SCHEDULED, start__year__gte=2026).order_by("start").first()
+    # The demo's priorities are all Lancashire and South Cumbria's: its priority 1, first immediate action.
+    action = Action.objects.get(
+        priority__partnership__slug=ELSEWHERE, priority__number=1, horizon=Action.Horizon.IMMEDIATE, order=1
+    )
     return {
         "slug": "lewisham",
         "year": 2023,
@@ -120,8 +182,8 @@ def build_world():
         "upcoming": upcoming.pk,
         "upcoming_item": AgendaItem.objects.filter(meeting=upcoming).order_by("order").first().pk,
         "members_paper": Paper.objects.get(meeting=meeting, visibility=Paper.Visibility.MEMBERS).pk,
-        "priority": Priority.objects.order_by("pk").first().pk,
-        "action": Action.objects.order_by("pk").first().pk,
+        "priority": Priority.objects.get(partnership__slug=ELSEWHERE, number=1).pk,
+        "action": action.pk,
         "claim": Claim.objects.get(claimant__user__username="member", status=Claim.Status.SUBMITTED).pk,
         "draft_claim": Claim.objects.get(claimant__user__username="member", status=Claim.Status.DRAFT).pk,
         "receipt": Receipt.objects.filter(claim__claimant__user__username="member", claim__status=Claim.Status.APPROVED)
@@ -129,6 +191,16 @@ def build_world():
         .first()
         .pk,
     }
+
+
+def add_elsewhere_member():
+    """The demo has no Lancashire and South Cumbria member: ``lsc-member``, with a participant record."""
+    from engagement.models import Membership, Participant, Partnership
+    from engagement.roles import MEMBER
+
+    user = User.objects.create_user("lsc-member", email="lsc-member@example.org", first_name="Lee", last_name="Member")
+    Membership.objects.create(user=user, partnership=Partnership.objects.get(slug=ELSEWHERE), role=MEMBER)
+    Participant.objects.create(name="Lee Member", email="lsc-member@example.org", user=user)
 
 
 def discover(patterns=None, prefix=""):
@@ -153,6 +225,7 @@ def demo_world(django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         with override_settings(DEBUG=True):  # load_demo refuses to run with DEBUG off
             call_command("load_demo", stdout=io.StringIO())
+        add_elsewhere_member()
         yield build_world()
         transaction.set_rollback(True)
 
@@ -179,8 +252,10 @@ def test_every_url_has_a_line_in_the_matrix():
     assert not missing, f"no expected status for these URLs: add a line to EXPECTED in {__file__}: {missing}"
     stale = sorted(EXPECTED.keys() - names)
     assert not stale, f"EXPECTED lists URLs that no longer exist: {stale}"
-    for name, (_, statuses) in EXPECTED.items():
-        assert len(statuses) == len(ROLES), f"{name}: one status for each of {ROLES}"
+    for name, (_, codes) in EXPECTED.items():
+        unknown = set(codes.replace(" ", "")) - CODES.keys()
+        assert not unknown, f"{name}: unknown codes {sorted(unknown)}; the codes are {sorted(CODES)}"
+        assert len(statuses_of(codes)) == len(ROLES), f"{name}: one code for each of {ROLES}"
 
 
 def test_the_matrix_would_catch_a_new_unguarded_url(monkeypatch):
@@ -202,9 +277,9 @@ def test_the_matrix_would_catch_a_new_unguarded_url(monkeypatch):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_each_role_gets_the_expected_status(client, world, name):
     url = url_for(name, world)
-    _, statuses = EXPECTED[name]
+    _, codes = EXPECTED[name]
     wrong = []
-    for role, expected in zip(ROLES, statuses, strict=True):
+    for role, expected in zip(ROLES, statuses_of(codes), strict=True):
         client.logout()
         if role != "anonymous":
             client.force_login(User.objects.get(username=DEMO_USERS[role]))
@@ -214,6 +289,9 @@ def test_each_role_gets_the_expected_status(client, world, name):
             login = reverse("login")
             if got != FOUND or not response["Location"].startswith(f"{login}?next="):
                 wrong.append(f"{role}: expected a redirect to sign in, got {got} {response.get('Location', '')}")
+        elif expected == REDIRECT:
+            if got != FOUND or response["Location"].startswith(f"{reverse('login')}?"):
+                wrong.append(f"{role}: expected a redirect, got {got} {response.get('Location', '')}")
         elif got != expected:
             wrong.append(f"{role}: expected {expected}, got {got}")
         policy = response.headers.get("Content-Security-Policy", "")
