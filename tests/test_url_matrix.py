@@ -45,6 +45,7 @@ a Lewisham meeting are a 403 for L&SC's people.
 import contextlib
 import datetime
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -298,3 +299,131 @@ def test_each_role_gets_the_expected_status(client, world, name):
         if not policy or "unsafe-inline" in policy:
             wrong.append(f"{role}: Content-Security-Policy missing or allows unsafe-inline: {policy!r}")
     assert not wrong, f"{url}\n" + "\n".join(wrong)
+
+
+# What the pages hold: another partnership's people see none of Lewisham's claims, reports or staff pages.
+
+
+def signed_in(client, role):
+    client.logout()
+    client.force_login(User.objects.get(username=DEMO_USERS[role]))
+    return client
+
+
+def lewisham_claim_marks():
+    """What would show a Lewisham claim on a page: its claimant, payment reference, budget code and link."""
+    from reimbursement.models import Claim
+
+    claims = Claim.objects.filter(policy__partnership__slug="lewisham").select_related("claimant", "policy")
+    marks = set()
+    for claim in claims:
+        marks |= {claim.claimant.name, reverse("claim_detail", kwargs={"pk": claim.pk}), claim.policy.budget_code}
+        if claim.payment_reference:
+            marks.add(claim.payment_reference)
+    marks.discard("")
+    assert len(marks) > 4, "the demo's Lewisham claims are the point of these tests"
+    return marks
+
+
+def year_summary_shown(response):
+    summary = response.context["summary"] if response.status_code == OK else None
+    return summary.partnership.slug if summary is not None else None
+
+
+FINANCE_PAGES = ["finance_queue", "payment_run", "payment_run_csv", "claim_year_summary"]
+
+
+@pytest.mark.parametrize("name", FINANCE_PAGES)
+def test_another_partnerships_finance_sees_no_lewisham_claim(client, world, name):
+    marks = lewisham_claim_marks()
+    # The marks are real: Lewisham's finance finds some of them on each page (on the summary, Lewisham's year).
+    own = signed_in(client, "finance").get(reverse(name))
+    if name == "claim_year_summary":
+        assert year_summary_shown(own) == "lewisham"
+    else:
+        assert any(mark in own.content.decode() for mark in marks)
+    response = signed_in(client, "elsewhere_finance").get(reverse(name))
+    assert response.status_code == OK
+    page = response.content.decode()
+    shown = sorted(mark for mark in marks if mark in page)
+    assert not shown, f"{name} shows Lancashire and South Cumbria's finance Lewisham's claims: {shown}"
+    assert "/finance/year-summary/lewisham/" not in page
+    if name == "claim_year_summary":
+        assert year_summary_shown(response) != "lewisham"
+
+
+def test_another_partnerships_finance_cannot_ask_for_lewishams_year_summary(client, world):
+    url = reverse("claim_year_summary") + "?partnership=lewisham&year=2023"
+    assert year_summary_shown(signed_in(client, "finance").get(url)) == "lewisham"
+    response = signed_in(client, "elsewhere_finance").get(url)
+    assert response.status_code in (OK, NOT_FOUND)
+    assert year_summary_shown(response) != "lewisham"
+    page = response.content.decode()
+    assert not [mark for mark in lewisham_claim_marks() if mark in page]
+
+
+@pytest.mark.parametrize("role", ["elsewhere_staff", "elsewhere_chair", "elsewhere_finance"])
+def test_another_partnerships_reports_index_does_not_list_lewisham(client, world, role):
+    lewisham_reviews = reverse("year_review", kwargs={"slug": "lewisham", "year": 2023}).rsplit("/", 2)[0] + "/"
+    assert lewisham_reviews in signed_in(client, "staff").get(reverse("report_index")).content.decode()
+    response = signed_in(client, role).get(reverse("report_index"))
+    assert response.status_code == OK
+    page = response.content.decode()
+    assert lewisham_reviews not in page
+    assert "Lewisham" not in page
+    assert reverse("year_review", kwargs={"slug": ELSEWHERE, "year": 2023}) in page
+
+
+STAFF_PAGES = {
+    "meeting_attendance",
+    "meeting_walk_in",
+    "meeting_attendance_import",
+    "meeting_sign_in_sheet",
+    "record_views",
+    "record_response",
+    "action_note_new",
+}
+
+
+def agenda_links(client, world):
+    """The URL names of the portal pages the agenda of the world's meeting links to, and the papers' ids."""
+    from django.urls import Resolver404, resolve
+
+    response = client.get(reverse("meeting_detail", kwargs={"pk": world["meeting"]}))
+    assert response.status_code == OK
+    names, papers = set(), set()
+    for href in re.findall(r'href="(/[^"#?]*)', response.content.decode()):
+        try:
+            match = resolve(href)
+        except Resolver404:
+            continue
+        names.add(match.url_name)
+        if match.url_name == "paper_download":
+            papers.add(int(match.kwargs["pk"]))
+    return names, papers
+
+
+@pytest.mark.parametrize("role", ["elsewhere_member", "elsewhere_staff", "elsewhere_chair", "elsewhere_finance"])
+def test_a_lewisham_agenda_seen_from_another_partnership_links_to_no_members_paper_or_staff_page(client, world, role):
+    from meetings.models import Paper
+
+    members_papers = set(Paper.objects.filter(visibility=Paper.Visibility.MEMBERS).values_list("pk", flat=True))
+    # What is looked for is there for Lewisham's own: the member gets the members' paper, staff the staff pages.
+    assert world["members_paper"] in agenda_links(signed_in(client, "member"), world)[1]
+    assert agenda_links(signed_in(client, "staff"), world)[0] & STAFF_PAGES
+    names, papers = agenda_links(signed_in(client, role), world)
+    assert not papers & members_papers, f"{role} is offered Lewisham's members-only papers {papers & members_papers}"
+    assert not names & STAFF_PAGES, f"{role} is offered Lewisham's staff pages {names & STAFF_PAGES}"
+
+
+@pytest.mark.parametrize("role", ["elsewhere_finance", "elsewhere_chair"])
+@pytest.mark.parametrize(("name", "data"), [("claim_approve", {}), ("claim_reject", {"reason": "Receipt missing."})])
+def test_another_partnerships_approver_cannot_decide_a_lewisham_claim(client, world, role, name, data):
+    from reimbursement.models import Claim
+
+    claim = Claim.objects.filter(pk=world["claim"])
+    before = claim.values().get()
+    assert before["status"] == Claim.Status.SUBMITTED
+    response = signed_in(client, role).post(reverse(name, kwargs={"pk": world["claim"]}), data)
+    assert response.status_code == NOT_FOUND
+    assert claim.values().get() == before
