@@ -134,8 +134,8 @@ EXPECTED = {
     "meeting_sign_in_sheet":     ({"pk": "@meeting"},                                 "L FFOOF FNNF O"),
     "record_views":              ({"pk": "@meeting_item"},                            "L FFOOF FNNF O"),
     "record_response":           ({"pk": "@meeting_item"},                            "L FFOOF FNNF O"),
-    # An L&SC action: its office adds notes; anyone else is refused (its owner could, so the action is found)
-    "action_note_new":           ({"pk": "@action"},                                  "L FFFFF FOOF O"),
+    # An L&SC action: its own office adds notes; another partnership's office cannot find it; others are refused
+    "action_note_new":           ({"pk": "@action"},                                  "L FFNNF FOOF O"),
     # Reports: the year review is a draft in the demo, so only office roles and finance see it
     "report_index":              ({},                                                 "L FFOOO FOOO O"),
     "year_review":               ({"slug": "@slug", "year": "@year"},                 "L FFOOO FNNN O"),
