@@ -103,10 +103,13 @@ SKIPPED_VIEW_MODULES = {"django.views.static"}  # files from disk in development
 EVERYONE = "O OOOOO OOOO O"
 
 # fmt: off
-#                                kwargs from WORLD                                    anonymous | Lewisham: member,
-#                                                                                     member2, staff, chair, finance |
-#                                                                                     L&SC: member, staff, chair,
-#                                                                                     finance | superuser
+#                                                                                     anonymous
+#                                                                                     | Lewisham: member, member2,
+#                                                                                     | staff, chair, finance
+#                                                                                     | |     L&SC: member, staff,
+#                                                                                     | |     chair, finance
+#                                                                                     | |     |    superuser
+#                                kwargs from WORLD                                    | |     |    |
 EXPECTED = {
     # Public pages
     "home":                      ({},                                                 EVERYONE),
