@@ -1,4 +1,9 @@
-"""Staff's side of taking part: who came, the sign-in sheet, views received and 'we did'."""
+"""Staff's side of taking part: who came, the sign-in sheet, views received and 'we did'.
+
+For the staff and chair of the meeting's partnership (or of one above it):
+each view looks its meeting or item up through ``for_user``, so another
+partnership's is "not found" (404), and the services check ``can_run`` again.
+"""
 
 from django.contrib import messages
 from django.db import IntegrityError

@@ -463,3 +463,17 @@ def test_query_counts_stay_flat_however_many_partnerships_and_meetings(client, p
 @pytest.fixture
 def rf():
     return RequestFactory()
+
+
+def test_a_new_review_is_made_public_only_by_its_partnerships_chair(client, chair, elsewhere):
+    chair.memberships.model.objects.create(user=chair, partnership=elsewhere, role=STAFF)
+    client.force_login(chair)
+    data = {"partnership": elsewhere.pk, "year": 2024, "status": "final", "is_public": "on"}
+    for field in ("went_well", "challenges", "learnt", "ideas"):
+        data[field] = ""
+    response = client.post(admin_url(YearReview, "add"), data)
+    assert response.status_code == 403
+    assert not YearReview.objects.filter(partnership=elsewhere, is_public=True).exists()
+    data["partnership"] = Partnership.objects.get(slug="lewisham").pk
+    assert client.post(admin_url(YearReview, "add"), data).status_code == 302
+    assert YearReview.objects.get(year=2024, partnership__slug="lewisham").is_public
