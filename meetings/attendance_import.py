@@ -26,7 +26,7 @@ from django.db.models.functions import Lower
 from engagement.models import Organisation, Participant
 
 from .models import Attendance, Meeting
-from .services import attendance_closed_reason
+from .services import attendance_closed_reason, check_runs
 
 HEADER = ["name", "email", "organisation", "mode", "staff"]
 MAX_BYTES = 1024 * 1024
@@ -217,11 +217,14 @@ def _resolve(rows):
     return matches
 
 
-def import_attendance(meeting, data):
+def import_attendance(meeting, data, by=None):
     """Record who came to ``meeting`` from a sign-in sheet (bytes or text). All rows or none.
+
+    ``by`` (the person uploading) must run the meeting's partnership (``services.check_runs``).
 
     Raises ``AttendanceImportError`` with every problem found; returns an ``ImportResult``.
     """
+    check_runs(by, meeting.partnership_id)
     rows = parse_sheet(data)
     result = ImportResult(rows=len(rows))
     with transaction.atomic():

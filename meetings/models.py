@@ -10,9 +10,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from engagement import roles
 from engagement.files import RandomName
 from engagement.models import EngagementType, Participant, Partnership, Theme
-from engagement.roles import CHAIR, FINANCE, STAFF, has_role
 from engagement.validators import validate_typed_date
 
 # An attendance that counts: the person came and is not system staff.
@@ -33,7 +33,29 @@ def _count(related):
     return Coalesce(Subquery(related.order_by().values("meeting").annotate(n=Count("pk")).values("n")), 0)
 
 
-class MeetingQuerySet(models.QuerySet):
+class PartnershipQuerySet(models.QuerySet):
+    """A queryset of one partnership's records; ``scope_path`` leads from a row to its partnership."""
+
+    scope_path = "partnership"
+
+    def for_user(self, user, *roles_):
+        """The rows of the partnerships where ``user`` holds one of ``roles_`` (staff or chair unless named)."""
+        return roles.scope(self, user, *(roles_ or roles.OFFICE_ROLES), path=self.scope_path)
+
+
+class MeetingRecordQuerySet(PartnershipQuerySet):
+    """Agenda items and papers: their meeting's partnership."""
+
+    scope_path = "meeting__partnership"
+
+
+class ItemRecordQuerySet(PartnershipQuerySet):
+    """Views and 'we did': their agenda item's meeting's partnership."""
+
+    scope_path = "agenda_item__meeting__partnership"
+
+
+class MeetingQuerySet(PartnershipQuerySet):
     def upcoming(self, now=None):
         return self.filter(end__gte=now or timezone.now()).order_by("start")
 
@@ -179,6 +201,8 @@ class AgendaItem(models.Model):
         "what people said", blank=True, help_text="A staff-written summary of the views heard."
     )
 
+    objects = MeetingRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["meeting", "order"]
         constraints = [
@@ -227,6 +251,8 @@ class Paper(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = MeetingRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["order", "title"]
         constraints = [
@@ -248,7 +274,9 @@ class Paper(models.Model):
             raise ValidationError("Attach a file or give a link.")
 
 
-class AttendanceQuerySet(models.QuerySet):
+class AttendanceQuerySet(PartnershipQuerySet):
+    scope_path = "meeting__partnership"
+
     def counted(self):
         """Attendances that count: attended, not system staff."""
         return self.filter(COUNTED_ATTENDANCE)
@@ -324,6 +352,8 @@ class Feedback(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_typed_date])
 
+    objects = ItemRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "feedback"
@@ -360,6 +390,8 @@ class Response(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = ItemRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-decided_on"]
 
@@ -390,6 +422,8 @@ class YearReview(models.Model):
     is_public = models.BooleanField(default=False, help_text="A final review may be made public by the chair.")
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["partnership", "-year"]
         constraints = [
@@ -403,10 +437,11 @@ class YearReview(models.Model):
         return f"{self.partnership} year review {self.partnership.financial_year_label(self.year)}"
 
     def is_visible_to(self, user):
-        """Staff, chair and finance always; anyone else only once the chair has made this review final and public.
+        """The partnership's staff, chair and finance always (``can_report``, which covers the partnerships
+        below theirs); anyone else only once the chair has made this review final and public.
 
-        An unsaved review (``YearReview()``, for a year with no narrative yet) is a draft, seen by staff only.
+        An unsaved review (``YearReview(partnership=...)``, for a year with no narrative yet) is a draft.
         """
-        if has_role(user, STAFF, CHAIR, FINANCE):
+        if self.partnership_id is not None and roles.can_report(user, self.partnership_id):
             return True
         return self.status == self.Status.FINAL and self.is_public

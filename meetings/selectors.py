@@ -13,19 +13,16 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from engagement.models import Organisation, Participant, Partnership
-from engagement.roles import CHAIR, STAFF, has_role
 
 from .models import COUNTED_ATTENDANCE, AgendaItem, Attendance, Feedback, Meeting, Response, waited
 
 
 def feedback_visible_to(user) -> QuerySet[Feedback]:
-    """Views a user may read: all of them for staff and the chair, a member's own, nothing for anyone else."""
-    views = Feedback.objects.select_related("agenda_item__meeting__partnership", "participant")
-    if has_role(user, STAFF, CHAIR):
-        return views
+    """Views a user may read: every view at the partnerships they run (staff, chair), their own, nothing else."""
     if not user.is_authenticated:
-        return views.none()
-    return views.filter(participant__user=user)
+        return Feedback.objects.none()
+    views = Feedback.objects.for_user(user) | Feedback.objects.filter(participant__user=user)
+    return views.select_related("agenda_item__meeting__partnership", "participant")
 
 
 @dataclass
@@ -217,7 +214,13 @@ def with_days_waiting(items: Iterable[AgendaItem], today: datetime.date | None =
     return _with_waiting(list(items), today or timezone.localdate())
 
 
-def overdue_feedback(today: datetime.date | None = None) -> list[AgendaItem]:
-    """Items waiting longer than their partnership's target, the longest wait first (for the chair)."""
-    items = with_days_waiting(waiting_for_feedback(), today)
+def overdue_feedback(today: datetime.date | None = None, user=None) -> list[AgendaItem]:
+    """Items waiting longer than their partnership's target, the longest wait first (for the chair).
+
+    With ``user``, only the partnerships they run (``AgendaItem.objects.for_user``).
+    """
+    items = waiting_for_feedback()
+    if user is not None:
+        items = items.for_user(user)
+    items = with_days_waiting(items, today)
     return sorted((item for item in items if item.is_overdue), key=lambda item: -item.days_waiting)

@@ -3,6 +3,11 @@
 Each function changes state inside one transaction and is safe to repeat:
 doing the same thing twice has no second effect. Views, the admin and
 management commands call these rather than saving models themselves.
+
+Whoever records something for a meeting (``by``, or ``recorded_by`` for
+views and 'we did') must run that meeting's partnership (``can_run``):
+otherwise ``PermissionDenied``, whatever the view or admin already checked.
+Management commands and the system pass no one.
 """
 
 import datetime
@@ -10,11 +15,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core import serializers
+from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from engagement.models import Participant
+from engagement.roles import can_run
 from toolkit.page_cache import content_changed
 
 from .models import AgendaItem, Attendance, Feedback, Meeting, Response
@@ -22,6 +29,12 @@ from .models import AgendaItem, Attendance, Feedback, Meeting, Response
 
 class ParticipationClosed(Exception):
     """Raised when a meeting no longer takes registrations (it has started or was cancelled)."""
+
+
+def check_runs(by, partnership_id) -> None:
+    """Refuse a record made by someone who does not run the partnership (``by`` None: a command, the system)."""
+    if by is not None and not can_run(by, partnership_id):
+        raise PermissionDenied("Only the partnership's staff and chair can record this.")
 
 
 def registration_closed_reason(meeting: Meeting, now: datetime.datetime | None = None) -> str:
@@ -80,7 +93,7 @@ def register(
         )
 
 
-def save_attendance_changes(changes: Iterable) -> int:
+def save_attendance_changes(changes: Iterable, *, by=None) -> int:
     """Save what the attendance screen changed; returns how many attendances changed.
 
     One UPDATE for each outcome (attended in person, absent, …), so at most a
@@ -88,6 +101,11 @@ def save_attendance_changes(changes: Iterable) -> int:
     claim waiting (``selectors.claims_at_stake``) is then no longer recorded as
     attending: the claim's own checks flag it to finance.
     """
+    changes = list(changes)
+    if by is not None and changes:
+        meeting_ids = {change.attendance.meeting_id for change in changes}
+        for partnership_id in set(Meeting.objects.filter(pk__in=meeting_ids).values_list("partnership_id", flat=True)):
+            check_runs(by, partnership_id)
     groups = defaultdict(list)
     for change in changes:
         groups[(change.status, change.mode, change.counts_as_staff)].append(change.attendance.pk)
@@ -104,7 +122,13 @@ def save_attendance_changes(changes: Iterable) -> int:
 
 
 def record_walk_in(
-    meeting: Meeting, participant: Participant, *, mode: str, counts_as_staff: bool = False, confirmed_new: bool = False
+    meeting: Meeting,
+    participant: Participant,
+    *,
+    mode: str,
+    counts_as_staff: bool = False,
+    confirmed_new: bool = False,
+    by=None,
 ) -> tuple[Attendance, bool]:
     """Mark ``participant`` as having come to ``meeting``; returns ``(attendance, created)``.
 
@@ -119,6 +143,7 @@ def record_walk_in(
     the same walk-in), unless staff saw the people of that name and said this
     is someone new (``confirmed_new``).
     """
+    check_runs(by, meeting.partnership_id)
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         if participant.pk is None and not confirmed_new:
@@ -175,6 +200,8 @@ def send_views(
     item's row is locked while we look. Views from someone not known are the
     same when the same member of staff recorded the same words.
     """
+    if recorded_by is not None:
+        check_runs(recorded_by, item.meeting.partnership_id)
     text = text.strip()
     with transaction.atomic():
         AgendaItem.objects.select_for_update().filter(pk=item.pk).first()
@@ -201,6 +228,8 @@ def record_response(
     The same new 'we did' sent twice is kept once (the item's row is locked
     while we look): ``response`` then becomes the one already kept.
     """
+    if recorded_by is not None:
+        check_runs(recorded_by, item.meeting.partnership_id)
     with transaction.atomic():
         item = AgendaItem.objects.select_for_update().get(pk=item.pk)
         response.agenda_item = item

@@ -12,12 +12,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from engagement import roles
 from engagement.admin import HTTPS_URLS, https_by_default
+from engagement.admin_scope import PartnershipScopedAdmin, ScopedChoicesInline
 from engagement.files import clean_upload
 from engagement.formsets import BoundedInlineFormSet
 
 from ..models import AgendaItem, Meeting, Paper, counted
-from .participation import MeetingRegistrations
+from .participation import FinanceReads, MeetingRegistrations
 
 # Where items that change number wait while an agenda is saved: the top of a
 # PostgreSQL smallint, far above any real agenda position.
@@ -133,7 +135,7 @@ class AgendaItemFormSet(BoundedInlineFormSet):
             AgendaItem.objects.filter(pk=pk).update(order=SPARE_ORDER - offset)
 
 
-class AgendaItemInline(admin.StackedInline):
+class AgendaItemInline(ScopedChoicesInline, admin.StackedInline):
     model = AgendaItem
     form = AgendaItemInlineForm
     formset = AgendaItemFormSet
@@ -160,7 +162,8 @@ class AgendaItemInline(admin.StackedInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
+    scope_path = "meeting__partnership"
     list_display = ["title", "meeting_date", "partnership", "order", "start_time", "engagement_type", "feedback_status"]
     list_display_links = ["title"]
     list_filter = [MeetingWhenFilter, "engagement_type", "feedback_status", "is_business", "meeting__partnership"]
@@ -212,7 +215,7 @@ class PaperForm(forms.ModelForm):
         return cleaned
 
 
-class PaperInline(admin.TabularInline):
+class PaperInline(ScopedChoicesInline, admin.TabularInline):
     formfield_overrides = HTTPS_URLS
     model = Paper
     form = PaperForm
@@ -232,7 +235,8 @@ class PaperInline(admin.TabularInline):
 
 
 @admin.register(Paper)
-class PaperAdmin(admin.ModelAdmin):
+class PaperAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
+    scope_path = "meeting__partnership"
     formfield_overrides = HTTPS_URLS
     form = PaperForm
     list_display = ["title", "meeting_date", "meeting", "visibility", "kind", "agenda_item"]
@@ -257,7 +261,10 @@ class PaperAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(MeetingRegistrations, admin.ModelAdmin):
+class MeetingAdmin(MeetingRegistrations, FinanceReads, PartnershipScopedAdmin, admin.ModelAdmin):
+    """A partnership's meetings: its staff and chair edit them; its finance reads them (to check claims)."""
+
+    scope_path = "partnership"
     formfield_overrides = HTTPS_URLS
     list_display = [
         "start_display",
@@ -334,6 +341,8 @@ class MeetingAdmin(MeetingRegistrations, admin.ModelAdmin):
 
     @admin.action(description="Mark the selected meetings as held", permissions=["change"])
     def mark_held(self, request, queryset):
+        # Only meetings the user runs (finance reads others in the list): for_user is staff and chair.
+        queryset = queryset.for_user(request.user, *roles.OFFICE_ROLES)
         # update() skips auto_now: the calendar's LAST-MODIFIED must move so subscribers refresh.
         updated = queryset.exclude(status=Meeting.Status.HELD).update(
             status=Meeting.Status.HELD, updated_at=timezone.now()
@@ -342,6 +351,7 @@ class MeetingAdmin(MeetingRegistrations, admin.ModelAdmin):
 
     @admin.action(description="Cancel the selected meetings", permissions=["change"])
     def mark_cancelled(self, request, queryset):
+        queryset = queryset.for_user(request.user, *roles.OFFICE_ROLES)
         updated = queryset.exclude(status=Meeting.Status.CANCELLED).update(
             status=Meeting.Status.CANCELLED, updated_at=timezone.now()
         )

@@ -9,6 +9,8 @@ import json
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -16,18 +18,51 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from engagement import roles
 from engagement.admin import ParticipantAdmin as BaseParticipantAdmin
-from engagement.models import Participant
-from engagement.roles import CHAIR, STAFF, has_role
+from engagement.admin_scope import PartnershipScopedAdmin, partnership_id_of
+from engagement.models import Membership, Participant
 from toolkit.downloads import attachment, download_name
 
 from .. import services, sign_in_sheet
 from ..models import Attendance, Feedback, Response
 
 
-def is_office(request):
-    """Staff and the chair: the only people who see personal data such as access needs."""
-    return has_role(request.user, STAFF, CHAIR)
+def is_office(request, partnership=None):
+    """Staff and the chair of ``partnership`` (an object or id): the only people who see personal data
+    such as access needs. Without a partnership (an empty form, a whole list): staff or chair anywhere,
+    and each row then asks for its own partnership.
+    """
+    if partnership is None:
+        return roles.has_role(request.user, *roles.OFFICE_ROLES)
+    return roles.can_run(request.user, partnership)
+
+
+class FinanceReads:
+    """Mixed in before ``PartnershipScopedAdmin``: the partnership's finance reads these records too
+    (meetings and attendance, to check claims); only its staff and chair add, change or delete them.
+    """
+
+    read_roles = roles.REPORT_ROLES
+
+    def get_queryset(self, request):
+        # The model admin's own queryset (skipping the office-only scope), scoped to the readers' roles.
+        queryset = super(PartnershipScopedAdmin, self).get_queryset(request)
+        return roles.scope(queryset, request.user, *self.read_roles, path=self.scope_path)
+
+    def has_view_permission(self, request, obj=None):
+        in_reach = obj is None or roles.covers(request.user, partnership_id_of(obj, self.scope_path), *self.read_roles)
+        return in_reach and super().has_view_permission(request, None)
+
+
+def office_rows(queryset, request, path="meeting__partnership"):
+    """``queryset`` with ``_office``: whether the user runs each row's partnership (shows access needs)."""
+    if request.user.is_superuser:
+        return queryset.annotate(_office=Value(True, output_field=BooleanField()))
+    ids = sorted(roles.covered_ids(request.user, *roles.OFFICE_ROLES))
+    return queryset.annotate(
+        _office=Case(When(**{f"{path}__in": ids}, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
 
 
 def shared_access_needs(attendance):
@@ -92,7 +127,7 @@ class MeetingRegistrations:
         )
         if not rows:
             return "Nobody has registered yet."
-        office = is_office(self._request)
+        office = is_office(self._request, meeting.partnership_id)
         body = format_html_join(
             "",
             '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
@@ -129,7 +164,10 @@ class MeetingRegistrations:
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(FinanceReads, PartnershipScopedAdmin, admin.ModelAdmin):
+    """Who registered and came, per partnership: its staff and chair (who alone see access needs) and its finance."""
+
+    scope_path = "meeting__partnership"
     # Access needs early: it is what the chair opens this list for, and narrow screens cut the end off.
     list_display = [
         "participant",
@@ -163,7 +201,7 @@ class AttendanceAdmin(admin.ModelAdmin):
         fieldsets = [
             (None, {"fields": ["meeting", "participant", "status", "mode", "counts_as_staff", "is_walk_in"]}),
         ]
-        if is_office(request):
+        if is_office(request, obj.meeting.partnership_id if obj is not None else None):
             fieldsets.append(("Access needs", {"fields": ["access_needs", "share_access_needs"]}))
         fieldsets.append(("Record", {"fields": ["created_at", "updated_at"]}))
         return fieldsets
@@ -172,6 +210,9 @@ class AttendanceAdmin(admin.ModelAdmin):
         if is_office(request):
             return self.list_display
         return [column for column in self.list_display if column != "access_needs_shared"]
+
+    def get_queryset(self, request):
+        return office_rows(super().get_queryset(request), request)
 
     @admin.display(description="Meeting", ordering="meeting__start")
     def meeting_date(self, obj):
@@ -192,20 +233,24 @@ class AttendanceAdmin(admin.ModelAdmin):
 
     @admin.display(description="Access needs (shared)")
     def access_needs_shared(self, obj):
-        return shared_access_needs(obj)
+        # Only for the partnerships the user runs (finance of another partnership may read the row).
+        return shared_access_needs(obj) if getattr(obj, "_office", False) else ""
 
     @admin.action(description="Export the selected people for the sign-in desk (CSV)", permissions=["view"])
     def export_sign_in_sheet(self, request, queryset):
-        rows = queryset.select_related("participant__organisation").order_by("participant__name")
-        if not is_office(request):
-            rows = rows.defer("access_needs")
-            for row in rows:
-                row.share_access_needs = False
+        rows = list(
+            office_rows(queryset, request).select_related("participant__organisation").order_by("participant__name")
+        )
+        for row in rows:
+            if not row._office:
+                # Access needs are for the staff and chair of the meeting's partnership only.
+                row.access_needs, row.share_access_needs = "", False
         return sign_in_sheet.response(rows, download_name("sign-in-sheet", timezone.localdate(), extension="csv"))
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
+    scope_path = "agenda_item__meeting__partnership"
     list_display = ["summary", "agenda_item", "meeting_date", "participant", "channel", "created_at"]
     list_filter = ["channel", "agenda_item__feedback_status", "agenda_item__meeting__partnership"]
     search_fields = ["text", "participant__name", "agenda_item__title"]
@@ -230,8 +275,10 @@ class FeedbackAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     """'We did'. Saving one marks its agenda item as responded."""
+
+    scope_path = "agenda_item__meeting__partnership"
 
     list_display = ["agenda_item", "status", "changed", "decided_by", "decided_on", "reported_back_on"]
     list_filter = ["status", "changed", "agenda_item__meeting__partnership"]
@@ -252,6 +299,8 @@ class ResponseAdmin(admin.ModelAdmin):
     ]
 
     def save_model(self, request, obj, form, change):
+        if not self.in_scope(request, obj):
+            raise PermissionDenied("You can only save records of your own partnerships.")
         services.record_response(obj.agenda_item, obj, recorded_by=request.user)
 
 
@@ -262,13 +311,44 @@ admin.site.unregister(Participant)
 
 @admin.register(Participant)
 class ParticipantAdmin(BaseParticipantAdmin):
+    """People's records, for the staff and chair of the partnerships they take part in.
+
+    People belong to no one partnership, so an office user sees (and exports,
+    erases, picks in a form) someone who has an attendance at a meeting of a
+    partnership they run (registered, sent apologies or came), or whose user
+    account holds a role there (a member). Anyone else is not found. Someone
+    added by hand with neither is seen by the platform operators only until
+    they register or are recorded at a meeting. Every check on one person
+    (``is_office``) is whether they are in that list.
+    """
+
     actions = ["export_data", "erase"]
 
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        ids = sorted(roles.covered_ids(request.user, *roles.OFFICE_ROLES))
+        if not ids:
+            return queryset.none()
+        came = Attendance.objects.filter(participant=OuterRef("pk"), meeting__partnership__in=ids)
+        belongs = Membership.objects.filter(user=OuterRef("user"), partnership__in=ids)
+        return queryset.filter(Q(Exists(came)) | Q(Exists(belongs)))
+
+    def is_office(self, request, obj=None):
+        """Staff or chair somewhere for the list; for one person, of a partnership they take part in."""
+        if not is_office(request):
+            return False
+        return obj is None or request.user.is_superuser or self.get_queryset(request).filter(pk=obj.pk).exists()
+
     def has_view_permission(self, request, obj=None):
-        return is_office(request) and super().has_view_permission(request, obj)
+        return self.is_office(request, obj) and super().has_view_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return is_office(request) and super().has_change_permission(request, obj)
+        return self.is_office(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.is_office(request, obj) and super().has_delete_permission(request, obj)
 
     def has_export_permission(self, request):
         return is_office(request) and super().has_view_permission(request)

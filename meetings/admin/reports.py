@@ -2,10 +2,12 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 
-from engagement.roles import CHAIR, has_role
+from engagement import roles
+from engagement.admin_scope import PartnershipScopedAdmin
 
 from ..models import YearReview
 from ..year_review.years import FIRST_YEAR, LAST_YEAR
@@ -58,7 +60,9 @@ class YearReviewForm(forms.ModelForm):
 
 
 @admin.register(YearReview)
-class YearReviewAdmin(admin.ModelAdmin):
+class YearReviewAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
+    """A partnership's year reviews, for its staff and chair (finance reads the report itself)."""
+
     form = YearReviewForm
     list_display = ["partnership_label", "year_label", "status", "is_public", "report_link", "updated_at"]
     list_filter = ["status", "is_public", "partnership", "year"]
@@ -105,7 +109,18 @@ class YearReviewAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not has_role(request.user, CHAIR):
-            # Publishing is the chair's decision.
+        if not self.can_publish(request, obj):
+            # Publishing is the chair's decision, in the review's own partnership.
             fields.append("is_public")
         return fields
+
+    def can_publish(self, request, obj=None):
+        """The chair of the review's partnership; on a new review, a chair somewhere (checked again on saving)."""
+        if obj is None:
+            return roles.has_role(request.user, roles.CHAIR)
+        return roles.can_chair(request.user, obj.partnership_id)
+
+    def save_model(self, request, obj, form, change):
+        if obj.is_public and "is_public" in form.changed_data and not roles.can_chair(request.user, obj.partnership_id):
+            raise PermissionDenied("Only the chair of this review's partnership can make it public.")
+        super().save_model(request, obj, form, change)

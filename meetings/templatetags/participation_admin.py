@@ -2,7 +2,7 @@
 
 from django import template
 
-from engagement.roles import CHAIR, STAFF, has_role
+from engagement.roles import OFFICE_ROLES, has_role
 
 from ..selectors import overdue_feedback
 
@@ -13,9 +13,9 @@ PANEL_LIMIT = 10
 
 @register.simple_tag(takes_context=True)
 def waiting_too_long(context):
-    """``{"items": [...], "total": n}`` for staff and the chair; None for anyone else."""
+    """``{"items": [...], "total": n}`` of the partnerships a person runs (staff, chair); None for anyone else."""
     request = context.get("request")
-    if request is None or not has_role(request.user, STAFF, CHAIR):
+    if request is None or not has_role(request.user, *OFFICE_ROLES):
         return None
-    items = overdue_feedback()
+    items = overdue_feedback(user=request.user)
     return {"items": items[:PANEL_LIMIT], "total": len(items)}

@@ -1,11 +1,16 @@
-"""Staff's side of taking part: who came, the sign-in sheet, views received and 'we did'."""
+"""Staff's side of taking part: who came, the sign-in sheet, views received and 'we did'.
+
+For the staff and chair of the meeting's partnership (or of one above it):
+each view looks its meeting or item up through ``for_user``, so another
+partnership's is "not found" (404), and the services check ``can_run`` again.
+"""
 
 from django.contrib import messages
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from engagement.roles import CHAIR, STAFF, role_required
+from engagement.roles import office_required
 
 from .. import selectors, services, sign_in_sheet
 from ..attendance_import import AttendanceImportError, import_attendance
@@ -13,22 +18,23 @@ from ..forms import AttendanceImportForm, AttendanceSheetForm, RecordViewsForm, 
 from ..models import AgendaItem, Attendance, Meeting
 
 
-def _meeting(pk):
-    return get_object_or_404(Meeting.objects.select_related("partnership"), pk=pk)
+def _meeting(request, pk):
+    """A meeting of a partnership the user runs; any other is "not found"."""
+    return get_object_or_404(Meeting.objects.for_user(request.user).select_related("partnership"), pk=pk)
 
 
 def _attendance_url(meeting):
     return reverse("meeting_attendance", args=[meeting.pk])
 
 
-@role_required(STAFF, CHAIR)
+@office_required
 def attendance(request, pk):
     """Record who came to a held meeting on one screen: came (in person or online) or not, system staff.
 
     Recording that someone with a claim waiting did not come asks first, naming
     them and their claims; nothing changes until staff confirm.
     """
-    meeting = _meeting(pk)
+    meeting = _meeting(request, pk)
     closed = services.attendance_closed_reason(meeting)
     rows = (
         Attendance.objects.filter(meeting=meeting)
@@ -46,7 +52,7 @@ def attendance(request, pk):
                     "meetings/participation/attendance_confirm.html",
                     {"meeting": meeting, "sheet": sheet, "at_stake": at_stake},
                 )
-            changed = services.save_attendance_changes(changes)
+            changed = services.save_attendance_changes(changes, by=request.user)
             counted = Attendance.objects.filter(meeting=meeting).counted().count()
             messages.success(
                 request,
@@ -77,10 +83,10 @@ def attendance(request, pk):
     )
 
 
-@role_required(STAFF, CHAIR)
+@office_required
 def walk_in(request, pk):
     """Add someone who came without registering, finding their record first."""
-    meeting = _meeting(pk)
+    meeting = _meeting(request, pk)
     closed = services.attendance_closed_reason(meeting)
     if closed:
         messages.error(request, closed)
@@ -97,6 +103,7 @@ def walk_in(request, pk):
                     mode=form.cleaned_data["mode"],
                     counts_as_staff=form.cleaned_data["counts_as_staff"],
                     confirmed_new=form.cleaned_data.get("match") == form.NEW,
+                    by=request.user,
                 )
             except IntegrityError:
                 # Someone else saved this email a moment ago.
@@ -115,17 +122,17 @@ def walk_in(request, pk):
     return render(request, "meetings/participation/walk_in.html", {"meeting": meeting, "form": form})
 
 
-@role_required(STAFF, CHAIR)
+@office_required
 def attendance_upload(request, pk):
     """Upload a sign-in sheet (CSV): every row or none, with row numbers in any error."""
-    meeting = _meeting(pk)
+    meeting = _meeting(request, pk)
     closed = services.attendance_closed_reason(meeting)
     errors = []
     if request.method == "POST" and not closed:
         form = AttendanceImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                result = import_attendance(meeting, form.cleaned_data["sheet"].read())
+                result = import_attendance(meeting, form.cleaned_data["sheet"].read(), by=request.user)
             except AttendanceImportError as error:
                 errors = error.errors
                 form.add_error("sheet", "Nothing was imported. Correct the sheet and upload it again.")
@@ -141,17 +148,17 @@ def attendance_upload(request, pk):
     )
 
 
-@role_required(STAFF, CHAIR)
+@office_required
 def sign_in_sheet_csv(request, pk):
     """The list for the sign-in desk, with access needs people agreed to share."""
-    meeting = _meeting(pk)
+    meeting = _meeting(request, pk)
     return sign_in_sheet.response(selectors.sign_in_sheet(meeting), sign_in_sheet.filename_for(meeting))
 
 
-@role_required(STAFF, CHAIR)
+@office_required
 def record_views(request, pk):
     """Views staff received by email, phone, paper or in the meeting."""
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting__partnership"), pk=pk)
+    item = get_object_or_404(AgendaItem.objects.for_user(request.user).select_related("meeting__partnership"), pk=pk)
     if request.method == "POST":
         form = RecordViewsForm(request.POST)
         if form.is_valid():
@@ -170,11 +177,12 @@ def record_views(request, pk):
     return render(request, "meetings/participation/record_views.html", {"item": item, "form": form})
 
 
-@role_required(STAFF, CHAIR)
+@office_required
 def record_response(request, pk):
     """'We did': what the decision makers did with what people said on an item."""
     item = get_object_or_404(
-        AgendaItem.objects.select_related("meeting__partnership").prefetch_related("responses"), pk=pk
+        AgendaItem.objects.for_user(request.user).select_related("meeting__partnership").prefetch_related("responses"),
+        pk=pk,
     )
     if request.method == "POST":
         form = ResponseForm(request.POST, item=item)

@@ -1,7 +1,7 @@
 """The iCalendar feed and the printable agenda pack.
 
 Both are public: they show what the agenda page shows to the same person
-(members-only papers are listed only for people with a role).
+(members-only papers are listed only for members of the meeting's partnership).
 """
 
 import datetime
@@ -234,7 +234,7 @@ def agenda_pack_context(meeting, user, absolute_url):
     """What the pack shows: the agenda page's content, without what needs a screen."""
     items = list(meeting.agenda_items.all())
     papers = list(meeting.papers.all())
-    member = can_see_member_papers(user)
+    member = can_see_member_papers(user, meeting)
     visible_papers = [paper for paper in papers if member or paper.is_public]
     rungs = {item.engagement_type.rank: item.engagement_type for item in items if item.engagement_type}
     return {

@@ -5,13 +5,14 @@ Staff's side (recording who came, views received, 'we did') is in
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from engagement.query_string import page_number
-from engagement.roles import ALL_ROLES, CHAIR, MEMBER, STAFF, has_role, role_required
+from engagement.roles import MEMBER, can_run, covers, is_member_of, member_required, role_required
 from engagement.services import participant_for_user
 from toolkit.page_cache import public_page
 
@@ -27,14 +28,18 @@ RESPONDED_PER_PAGE = 10
 def agenda_participation_context(request, meeting):
     """What the agenda page shows about taking part, in a fixed number of queries.
 
-    - members: their registration (and a form to change it until the meeting
-      starts) and the views they sent on each item;
-    - staff and the chair: how many are coming, and every view received;
-    - anyone with a role, once the meeting is held: the voices in the room.
+    - members of the meeting's partnership: their registration (and a form to
+      change it until the meeting starts) and the views they sent on each item;
+    - its staff and chair (``can_run``): how many are coming, every view
+      received, and links to the staff pages;
+    - anyone with a role there, once the meeting is held: the voices in the room.
+
+    Each flag is for this meeting's partnership (or one above it): a role held
+    in another partnership shows nothing it would then refuse.
     """
     user = request.user
-    is_member = has_role(user, MEMBER)
-    is_office = has_role(user, STAFF, CHAIR)
+    is_member = takes_part_in(user, meeting)
+    is_office = can_run(user, meeting.partnership_id)
     items = list(meeting.agenda_items.all())  # prefetched by the agenda view
     context = {
         "is_member": is_member,
@@ -54,7 +59,7 @@ def agenda_participation_context(request, meeting):
             )
     if is_office:
         context["registrations"] = selectors.registration_summary(meeting)
-    if meeting.status == Meeting.Status.HELD and has_role(user, *ALL_ROLES):
+    if meeting.status == Meeting.Status.HELD and is_member_of(user, meeting.partnership_id):
         context["voices"] = selectors.meeting_voices(meeting)
         context["show_all_names"] = is_office
     if is_member or is_office:
@@ -67,6 +72,16 @@ def agenda_participation_context(request, meeting):
     return context
 
 
+def takes_part_in(user, meeting):
+    """Members of the meeting's partnership (or one above) register and send views; the meeting is public."""
+    return covers(user, meeting.partnership_id, MEMBER)
+
+
+def _refuse_outsiders(request, meeting):
+    if not takes_part_in(request.user, meeting):
+        raise PermissionDenied(f"Taking part in this meeting is for members of {meeting.partnership}.")
+
+
 def _meeting_anchor(meeting, anchor):
     return f"{meeting.get_absolute_url()}#{anchor}"
 
@@ -75,6 +90,7 @@ def _meeting_anchor(meeting, anchor):
 def register(request, pk):
     """Say you are coming (in person or online) or send apologies; change it until the meeting starts."""
     meeting = get_object_or_404(Meeting.objects.select_related("partnership"), pk=pk)
+    _refuse_outsiders(request, meeting)
     closed = services.registration_closed_reason(meeting)
     participant = participant_for_user(request.user)
     attendance = None
@@ -129,6 +145,7 @@ def _registration_message(meeting, attendance, created):
 def send_views(request, pk):
     """A member sends their views on an agenda item, before or after the meeting."""
     item = get_object_or_404(AgendaItem.objects.select_related("meeting__partnership"), pk=pk)
+    _refuse_outsiders(request, item.meeting)
     anchor = _meeting_anchor(item.meeting, f"item-{item.pk}")
     if not item.is_business:
         messages.error(request, "This part of the agenda does not take views. Choose an item of business.")
@@ -154,7 +171,7 @@ def send_views(request, pk):
     )
 
 
-@role_required(*ALL_ROLES)
+@member_required
 def my_views(request):
     """The views you sent (or staff recorded for you), newest first, with what was done."""
     views = (

@@ -1,12 +1,13 @@
 """Public pages: the meeting list, an agenda, and papers."""
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from engagement.query_string import page_number
-from engagement.roles import ALL_ROLES, has_role
+from engagement.roles import is_member_of
 from toolkit.page_cache import public_page
 
 from ..filters import MeetingFilter
@@ -15,8 +16,9 @@ from ..models import Meeting, Paper
 MEETINGS_PER_PAGE = 20
 
 
-def can_see_member_papers(user):
-    return has_role(user, *ALL_ROLES)
+def can_see_member_papers(user, meeting):
+    """Members-only papers are for the meeting's partnership: anyone with a role there or in one above it."""
+    return is_member_of(user, meeting.partnership_id)
 
 
 @public_page
@@ -40,7 +42,7 @@ def meeting_detail(request, pk):
     """The agenda: timed items, engagement type of each, papers, outcomes."""
     meeting = get_object_or_404(Meeting.objects.for_agenda(), pk=pk)
     papers = list(meeting.papers.all())
-    member = can_see_member_papers(request.user)
+    member = can_see_member_papers(request.user, meeting)
     visible_papers = [p for p in papers if member or p.is_public]
     context = {
         "meeting": meeting,
@@ -64,10 +66,12 @@ def participation_context(request, meeting):
 
 
 def paper_download(request, pk):
-    """A paper's file or link; members-only papers send visitors to log in."""
-    paper = get_object_or_404(Paper, pk=pk)
-    if not paper.is_public and not can_see_member_papers(request.user):
-        return redirect_to_login(request.get_full_path())
+    """A paper's file or link; members-only papers: visitors log in, others outside the partnership get 403."""
+    paper = get_object_or_404(Paper.objects.select_related("meeting"), pk=pk)
+    if not paper.is_public and not can_see_member_papers(request.user, paper.meeting):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("This paper is for members of the meeting's partnership.")
     if paper.url and not paper.file:
         return redirect(paper.url)
     if not paper.file:

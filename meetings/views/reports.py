@@ -14,12 +14,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from engagement import roles
 from engagement.models import Partnership
-from engagement.roles import CHAIR, FINANCE, STAFF, role_required
 from toolkit.page_cache import public_page
 
 from ..models import Meeting, YearReview
-from ..year_review import build_year_review, year_or_none
+from ..year_review import build_year_review, can_see_year_review, year_or_none
 from ..year_review.renderers import renderers
 
 
@@ -29,7 +29,8 @@ def year_review(request, slug, year, fmt="html"):
     """One partnership's year review, as a page or a file.
 
     While there is no review or it is a draft (or final but not public),
-    only staff, the chair and finance may see it; anonymous visitors are
+    only that partnership's staff, chair and finance (or those of a partnership
+    above it) may see it; anonymous visitors are
     asked to sign in and everyone else gets 403. A final review the chair
     has made public is open to all.
     """
@@ -39,7 +40,7 @@ def year_review(request, slug, year, fmt="html"):
         raise Http404("No such year review: the year is the first year of the financial year, e.g. 2023.")
     partnership = get_object_or_404(Partnership, slug=slug)
     review = YearReview.objects.filter(partnership=partnership, year=year).first()
-    if not (review or YearReview()).is_visible_to(request.user):
+    if not can_see_year_review(request.user, review, partnership):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
@@ -52,13 +53,15 @@ def review_years(partnerships):
 
     Returns ``[(partnership, [{"year", "label", "held", "review"}, ...]), ...]``.
     """
+    ids = [partnership.pk for partnership in partnerships]
     months = (
-        Meeting.objects.annotate(y=ExtractYear("start"), m=ExtractMonth("start"))
+        Meeting.objects.filter(partnership__in=ids)
+        .annotate(y=ExtractYear("start"), m=ExtractMonth("start"))
         .values("partnership_id", "y", "m")
         .annotate(held=Count("pk", filter=Q(status=Meeting.Status.HELD)))
         .order_by()
     )
-    reviews = {(r.partnership_id, r.year): r for r in YearReview.objects.all()}
+    reviews = {(r.partnership_id, r.year): r for r in YearReview.objects.filter(partnership__in=ids)}
     by_partnership = {p.pk: p for p in partnerships}
     years = {}
     for row in months:
@@ -87,9 +90,9 @@ def review_years(partnerships):
     return listing
 
 
-@role_required(STAFF, CHAIR, FINANCE)
+@roles.report_required
 @require_safe
 def report_index(request):
-    """Every partnership's year reviews, with links to each format."""
-    partnerships = list(Partnership.objects.order_by("name"))
+    """The year reviews of the partnerships the user may report on, with links to each format."""
+    partnerships = list(roles.scope(Partnership.objects.order_by("name"), request.user, *roles.REPORT_ROLES, path="pk"))
     return render(request, "meetings/reports/index.html", {"listing": review_years(partnerships)})

@@ -57,6 +57,13 @@ __all__ = [
 ]
 
 
-def can_see_year_review(user, review: YearReview | None) -> bool:
-    """``YearReview.is_visible_to`` for a review that may not exist yet (no review: a draft)."""
-    return (review or YearReview()).is_visible_to(user)
+def can_see_year_review(user, review, partnership=None) -> bool:
+    """``YearReview.is_visible_to`` for a review that may not exist yet (no review: a draft of ``partnership``).
+
+    ``review`` may be a ``YearReview``, None, or the ``Partnership`` itself (a year with no review yet).
+    """
+    if review is not None and not isinstance(review, YearReview):
+        review, partnership = None, review
+    if review is None:
+        review = YearReview(partnership=partnership) if partnership is not None else YearReview()
+    return review.is_visible_to(user)

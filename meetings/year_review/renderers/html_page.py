@@ -3,6 +3,8 @@
 from django.shortcuts import render as render_template
 from django.urls import reverse
 
+from engagement.roles import can_report, can_run
+
 from ..wording import DEFINITIONS
 from ..years import FIRST_YEAR, LAST_YEAR
 from . import charts, finish
@@ -36,4 +38,7 @@ def render(request, report):
     page["next_year_url"] = report_url(report, year=report.year + 1) if report.year < LAST_YEAR else ""
     page["previous_year_label"] = report.partnership.financial_year_label(report.year - 1)
     page["next_year_label"] = report.partnership.financial_year_label(report.year + 1)
+    # Links to pages the reader may open, for this partnership (not a role held elsewhere).
+    page["can_report_here"] = can_report(request.user, report.partnership)
+    page["can_write_review"] = can_run(request.user, report.partnership)
     return finish(render_template(request, "meetings/reports/year_review.html", page), report)
