@@ -4,6 +4,8 @@ A claim belongs to the partnership of its policy; a role covers the partnerships
 A payment run is one partnership's claims for one payment route, with its own reference.
 """
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -13,7 +15,7 @@ from engagement.models import Membership, Participant
 from engagement.roles import FINANCE
 from reimbursement import services
 from reimbursement.models import Claim, ClaimLine, PaymentPolicy, PaymentRoute, PaymentRun, Receipt
-from tests.factories import attend, make_partnership, make_user
+from tests.factories import attend, make_partnership, make_user, page_text
 
 from .conftest import held_meeting_days_ago, make_claim, make_policy, messages_of
 
@@ -189,9 +191,14 @@ def test_the_claim_page_names_the_partnerships_contact(client, member, policy, p
     partnership.contact_email = "claims@lewisham.example.org"
     partnership.save()
     claim = make_claim(member, recent_meeting)
-    Claim.objects.filter(pk=claim.pk).update(created_at=timezone.now())
+    # The deadline goes by: the page says whom to ask.
+    recent_meeting.start -= datetime.timedelta(days=60)
+    recent_meeting.end -= datetime.timedelta(days=60)
+    recent_meeting.save()
     client.force_login(member)
-    assert client.get(reverse("claim_detail", args=[claim.pk])).status_code == 200
+    response = client.get(reverse("claim_detail", args=[claim.pk]))
+    text = page_text(response)
+    assert 'please contact Lewisham People\'s Partnership at <a href="mailto:claims@lewisham.example.org">' in text
 
 
 @pytest.mark.parametrize("count", [1, 4])
