@@ -6,6 +6,7 @@
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,7 +15,7 @@ from engagement import roles
 from engagement.models import Participant
 from meetings.models import Attendance, Meeting
 
-from .models import PaymentPolicy
+from .models import Claim, ClaimLine, ExpenseCategory, PaymentPolicy
 
 
 def long_date(day: datetime.date) -> str:
@@ -108,3 +109,23 @@ def claim_options(
         policy = policy_for(attendance.meeting, policies)
         options.append(ClaimOption(attendance, policy, refusal_for(attendance, policy, now)))
     return options
+
+
+def default_meeting_hours(meeting: Meeting) -> Decimal:
+    """The meeting's length in hours, to the quarter hour (a starting point the member can change)."""
+    quarters = round((meeting.end - meeting.start) / datetime.timedelta(minutes=15))
+    return min(Decimal(quarters) / 4, Decimal(12)).quantize(Decimal("0.01"))
+
+
+def line_problems(claim: Claim, lines: Iterable[ClaimLine], receipts_by_line: dict) -> list[str]:
+    """What is wrong with the lines under the claim's policy: categories, receipts, taxi reasons."""
+    problems = []
+    for line in lines:
+        label = line.get_category_display()
+        if not claim.policy.allows(line.category):
+            problems.append(f"{label} is not an expense this policy pays.")
+        if claim.needs_receipt(line.category, line.amount) and line.pk not in receipts_by_line:
+            problems.append(f"Add a receipt for {label.lower()} (£{line.amount}).")
+        if line.category == ExpenseCategory.TAXI and not line.taxi_reason.strip():
+            problems.append("Say why you needed a taxi.")
+    return problems

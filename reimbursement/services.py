@@ -16,7 +16,6 @@ gets that far).
 """
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,20 +25,10 @@ from django.utils import timezone
 
 from engagement import roles
 from engagement.models import Participant, Partnership
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance
 
-from .models import (
-    ZERO,
-    Claim,
-    ClaimLine,
-    ExpenseCategory,
-    PaymentPolicy,
-    PaymentRoute,
-    PaymentRun,
-    Receipt,
-    money,
-)
-from .selectors import deadline_message, refusal_for
+from .models import ZERO, Claim, ClaimLine, ExpenseCategory, PaymentPolicy, PaymentRoute, PaymentRun, Receipt, money
+from .selectors import deadline_message, default_meeting_hours, line_problems, refusal_for
 
 
 class ClaimRefused(Exception):
@@ -68,12 +57,6 @@ def _record(claim, by, now, reason):
     claim._change_reason = reason
     # A form built from the claim before this change is now out of date (update_claim refuses it).
     claim.version += 1
-
-
-def default_meeting_hours(meeting: Meeting) -> Decimal:
-    """The meeting's length in hours, to the quarter hour (a starting point the member can change)."""
-    quarters = round((meeting.end - meeting.start) / datetime.timedelta(minutes=15))
-    return min(Decimal(quarters) / 4, Decimal(12)).quantize(Decimal("0.01"))
 
 
 def start_claim(participant: Participant, attendance_id: int, *, by, now: datetime.datetime | None = None) -> Claim:
@@ -254,20 +237,6 @@ def _update_claim(claim_id, by, version, meeting_hours, preparation_hours, payme
         _record(claim, by, now, "edited")
         claim.save()
     return claim
-
-
-def line_problems(claim: Claim, lines: Iterable[ClaimLine], receipts_by_line: dict) -> list[str]:
-    """What is wrong with the lines under the claim's policy: categories, receipts, taxi reasons."""
-    problems = []
-    for line in lines:
-        label = line.get_category_display()
-        if not claim.policy.allows(line.category):
-            problems.append(f"{label} is not an expense this policy pays.")
-        if claim.needs_receipt(line.category, line.amount) and line.pk not in receipts_by_line:
-            problems.append(f"Add a receipt for {label.lower()} (£{line.amount}).")
-        if line.category == ExpenseCategory.TAXI and not line.taxi_reason.strip():
-            problems.append("Say why you needed a taxi.")
-    return problems
 
 
 def _lines_and_receipts(claim):

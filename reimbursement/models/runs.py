@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from engagement.models import Partnership
+from engagement.validators import validate_typed_date
 
 from .policies import PaymentRoute
 
@@ -22,12 +23,12 @@ class PaymentRun(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="payment_runs")
     route = models.CharField("payment route", max_length=20, choices=PaymentRoute.choices)
     reference = models.CharField(max_length=100)
-    paid_on = models.DateField()
+    paid_on = models.DateField(validators=[validate_typed_date])
     approved_before = models.DateTimeField(
-        null=True, blank=True, help_text="The run's cut-off: claims approved by then."
+        null=True, blank=True, validators=[validate_typed_date], help_text="The cut-off: claims approved by then."
     )
     paid_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, validators=[validate_typed_date])
 
     class Meta:
         ordering = ["-created_at", "-pk"]
