@@ -211,3 +211,19 @@ office_required = role_required(*OFFICE_ROLES)
 approver_required = role_required(*APPROVER_ROLES)
 report_required = role_required(*REPORT_ROLES)
 member_required = role_required(*ALL_ROLES)
+
+
+# Claims
+
+
+def approves_anywhere(user):
+    """Finance or chair of some partnership: the approvers' queue and year summary (each then scoped)."""
+    return has_role(user, *APPROVER_ROLES)
+
+
+def pays_anywhere(user):
+    """Finance of some partnership: the payment run (scoped to the partnerships they pay)."""
+    return has_role(user, *PAYER_ROLES)
+
+
+payer_required = role_required(*PAYER_ROLES)

@@ -8,14 +8,38 @@ their lines, receipts and history, and never edits them.
 from django.contrib import admin
 from django.utils.html import format_html
 
+from engagement import roles
 from engagement.admin import HTTPS_URLS, ReadOnlyHistoryAdmin
+from engagement.admin_scope import CHOICE_PATHS, PartnershipScopedAdmin, scoped_choices
 from engagement.formsets import BoundedInlineFormSet
 
-from .models import Claim, ClaimLine, PaymentPolicy, Receipt
+from .models import CLAIM_PARTNERSHIP, Claim, ClaimLine, PaymentPolicy, Receipt
+
+CHOICE_PATHS.update(
+    {
+        "reimbursement.paymentpolicy": "partnership",
+        "reimbursement.claim": CLAIM_PARTNERSHIP,
+        "reimbursement.claimline": f"claim__{CLAIM_PARTNERSHIP}",
+        "reimbursement.receipt": f"claim__{CLAIM_PARTNERSHIP}",
+    }
+)
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A list filter on a related model that offers only the records the user may pick (``CHOICE_PATHS``)."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = scoped_choices(field.related_model._default_manager.all(), request, model_admin.scope_roles)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
 
 
 @admin.register(PaymentPolicy)
-class PaymentPolicyAdmin(admin.ModelAdmin):
+class PaymentPolicyAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
+    scope_path = "partnership"
+    scope_roles = roles.APPROVER_ROLES  # the chair sets them; finance reads them
     list_display = [
         "name",
         "partnership",
@@ -27,7 +51,7 @@ class PaymentPolicyAdmin(admin.ModelAdmin):
         "mileage_rate",
         "claim_deadline_days",
     ]
-    list_filter = ["partnership", "time_basis"]
+    list_filter = [("partnership", ScopedRelatedFieldListFilter), "time_basis"]
     list_select_related = ["partnership"]
     search_fields = ["name", "budget_code", "partnership__name"]
     date_hierarchy = "effective_from"
@@ -102,9 +126,11 @@ class ReceiptInline(ReadOnlyInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ReadOnlyHistoryAdmin):
+class ClaimAdmin(PartnershipScopedAdmin, ReadOnlyHistoryAdmin):
+    scope_path = CLAIM_PARTNERSHIP
+    scope_roles = roles.APPROVER_ROLES
     list_display = ["id", "claimant", "meeting_date", "partnership", "status", "total", "submitted_at"]
-    list_filter = ["status", "attendance__meeting__partnership", "payment_declined"]
+    list_filter = ["status", ("policy__partnership", ScopedRelatedFieldListFilter), "payment_declined"]
     list_select_related = ["claimant", "attendance__meeting__partnership"]
     search_fields = ["=id", "claimant__name", "claimant__email", "payment_reference"]
     date_hierarchy = "submitted_at"

@@ -11,13 +11,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
+from engagement import roles
 from engagement.files import clean_upload, largest_upload
 from engagement.formsets import BoundedInlineFormSet
 from engagement.models import Partnership
 from engagement.query_string import QueryForm
 from engagement.validators import FiniteDecimalField, validate_typed_date
 
-from .models import Claim, ClaimLine, ExpenseCategory
+from .models import Claim, ClaimLine, ExpenseCategory, PaymentRoute
 from .services import LineChange
 
 MAX_LINES = 15
@@ -298,9 +299,41 @@ class RejectForm(forms.Form):
     )
 
 
-class PaymentRunForm(forms.Form):
-    """Mark the claims of a payment run paid, with the finance system's reference and date."""
+def paid_partnerships(user):
+    """The partnerships whose claims ``user`` pays (finance there or above), by name."""
+    return roles.scope(Partnership.objects.order_by("name"), user, *roles.PAYER_ROLES, path="pk")
 
+
+def approved_partnerships(user):
+    """The partnerships whose claims ``user`` approves (finance or chair there or above), by name."""
+    return roles.scope(Partnership.objects.order_by("name"), user, *roles.APPROVER_ROLES, path="pk")
+
+
+class RunChoiceForm(QueryForm):
+    """Which payment run to open: one partnership the user pays, one payment route."""
+
+    error_id = "error_1_{id}"  # drawn by crispy-forms
+    # Not required: what is not given is the page's default (the first run with claims waiting).
+    partnership = forms.ModelChoiceField(
+        queryset=Partnership.objects.none(), to_field_name="slug", empty_label=None, required=False
+    )
+    route = forms.ChoiceField(label="Payment route", choices=PaymentRoute.choices, required=False)
+
+    def __init__(self, *args, payer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = paid_partnerships(payer)
+
+
+class PaymentRunForm(forms.Form):
+    """Mark the claims of a payment run paid, with the finance system's reference and date.
+
+    The run is one partnership's claims for one payment route (hidden: the page chose them).
+    """
+
+    partnership = forms.ModelChoiceField(
+        queryset=Partnership.objects.none(), to_field_name="slug", widget=forms.HiddenInput
+    )
+    route = forms.ChoiceField(choices=PaymentRoute.choices, widget=forms.HiddenInput)
     reference = forms.CharField(
         label="Payment reference", max_length=100, help_text="The batch or run reference in the finance system."
     )
@@ -310,6 +343,10 @@ class PaymentRunForm(forms.Form):
         validators=[validate_typed_date],
     )
     approved_before = forms.DateTimeField(widget=forms.HiddenInput, validators=[validate_typed_date])
+
+    def __init__(self, *args, payer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = paid_partnerships(payer)
 
     def clean_paid_on(self):
         paid_on = self.cleaned_data["paid_on"]
@@ -328,13 +365,14 @@ class PaymentRunForm(forms.Form):
 
 
 class YearSummaryForm(QueryForm):
+    """A partnership the user approves claims for (none other is a choice), and a financial year."""
+
     error_id = "error_1_{id}"  # drawn by crispy-forms
-    partnership = forms.ModelChoiceField(
-        queryset=Partnership.objects.order_by("name"), to_field_name="slug", empty_label=None
-    )
+    partnership = forms.ModelChoiceField(queryset=Partnership.objects.none(), to_field_name="slug", empty_label=None)
     year = forms.TypedChoiceField(label="Financial year", coerce=int)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, approver, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = approved_partnerships(approver)
         this_year = timezone.localdate().year
         self.fields["year"].choices = [(year, f"{year}/{str(year + 1)[-2:]}") for year in range(this_year, 2019, -1)]

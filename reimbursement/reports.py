@@ -6,12 +6,13 @@ The renderers in ``exports.py`` format these and never query the database.
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from meetings.models import Meeting
 from toolkit.downloads import download_name
 
-from .models import ZERO, Claim, ExpenseCategory, person_name
+from .models import ZERO, Claim, ExpenseCategory, PaymentRoute, person_name
 
 # --- The payment run --------------------------------------------------------------------------
 
@@ -34,13 +35,51 @@ PAYMENT_RUN_HEADERS = [
 ]
 
 
-def payment_run_claims(approved_before, runner):
-    """Approved, unpaid claims up to the cut-off, none of ``runner``'s own, with everything the run shows.
+@dataclass
+class WaitingRun:
+    """A payment run with claims waiting: one partnership, one payment route."""
 
-    Oldest meeting first.
+    partnership_id: int
+    slug: str
+    name: str
+    route: str
+    count: int
+    total: object
+
+    @property
+    def route_label(self):
+        return PaymentRoute(self.route).label if self.route in PaymentRoute.values else self.route
+
+
+def waiting_runs(approved_before, runner):
+    """Each partnership and route with claims ``runner`` could pay now, with their number and total: one query."""
+    rows = (
+        Claim.objects.payable_now(approved_before, runner)
+        .values(
+            "policy__partnership", "policy__partnership__slug", "policy__partnership__name", "policy__payment_route"
+        )
+        .annotate(count=Count("pk"), total=Sum("total"))
+        .order_by("policy__partnership__name", "policy__partnership", "policy__payment_route")
+    )
+    return [
+        WaitingRun(
+            row["policy__partnership"],
+            row["policy__partnership__slug"],
+            row["policy__partnership__name"],
+            row["policy__payment_route"],
+            row["count"],
+            row["total"],
+        )
+        for row in rows
+    ]
+
+
+def payment_run_claims(approved_before, runner, partnership, route):
+    """One run's claims (``partnership``, ``route``) up to the cut-off, none of ``runner``'s own, with
+    everything the run shows. Oldest meeting first.
     """
     return (
-        Claim.objects.payment_run(approved_before, runner)
+        Claim.objects.payment_run(approved_before, runner, partnership, route)
         .select_related("claimant", "attendance__meeting__partnership", "policy", "decided_by")
         .prefetch_related("lines")
         .order_by("attendance__meeting__start", "pk")

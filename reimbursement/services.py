@@ -7,25 +7,28 @@ once. Doing a thing that has already been done returns ``False`` and changes
 nothing; a change the rules do not allow raises ``ClaimRefused`` with the
 reasons in plain words. Views, the admin and the demo call these; nothing
 else sets a claim's status.
+
+Who may decide or pay is ``engagement.roles`` (``can_approve``, ``can_pay``):
+someone with no such role anywhere is refused in words (``ClaimRefused``);
+someone who holds it only in other partnerships gets ``PermissionDenied``
+(the views have already answered 404 for such a claim, so only a direct call
+gets that far).
 """
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from engagement.models import Participant
-from engagement.roles import CHAIR, FINANCE, has_role
-from meetings.models import Attendance, Meeting
+from engagement import roles
+from engagement.models import Participant, Partnership
+from meetings.models import Attendance
 
-from .models import ZERO, Claim, ClaimLine, ExpenseCategory, PaymentPolicy, Receipt, money
-from .selectors import deadline_message, refusal_for
-
-APPROVERS = (FINANCE, CHAIR)
-PAYERS = (FINANCE,)
+from .models import ZERO, Claim, ClaimLine, ExpenseCategory, PaymentPolicy, PaymentRoute, PaymentRun, Receipt, money
+from .selectors import deadline_message, default_meeting_hours, line_problems, refusal_for
 
 
 class ClaimRefused(Exception):
@@ -56,12 +59,6 @@ def _record(claim, by, now, reason):
     claim.version += 1
 
 
-def default_meeting_hours(meeting: Meeting) -> Decimal:
-    """The meeting's length in hours, to the quarter hour (a starting point the member can change)."""
-    quarters = round((meeting.end - meeting.start) / datetime.timedelta(minutes=15))
-    return min(Decimal(quarters) / 4, Decimal(12)).quantize(Decimal("0.01"))
-
-
 def start_claim(participant: Participant, attendance_id: int, *, by, now: datetime.datetime | None = None) -> Claim:
     """Start a draft claim for one attendance. Refused after the deadline, for others' or unattended meetings."""
     now = _now(now)
@@ -76,6 +73,8 @@ def start_claim(participant: Participant, attendance_id: int, *, by, now: dateti
         )
         if attendance is None or participant is None or attendance.participant_id != participant.pk:
             raise ClaimRefused("You can only claim for a meeting you are recorded as attending.")
+        if not roles.is_member_of(by, attendance.meeting.partnership_id):
+            raise ClaimRefused("You can only claim for meetings of partnerships you belong to.")
         if attendance.status != Attendance.Status.ATTENDED or attendance.counts_as_staff:
             raise ClaimRefused(
                 "You can only claim for a meeting you are recorded as attending. If this is wrong, please tell staff."
@@ -240,20 +239,6 @@ def _update_claim(claim_id, by, version, meeting_hours, preparation_hours, payme
     return claim
 
 
-def line_problems(claim: Claim, lines: Iterable[ClaimLine], receipts_by_line: dict) -> list[str]:
-    """What is wrong with the lines under the claim's policy: categories, receipts, taxi reasons."""
-    problems = []
-    for line in lines:
-        label = line.get_category_display()
-        if not claim.policy.allows(line.category):
-            problems.append(f"{label} is not an expense this policy pays.")
-        if claim.needs_receipt(line.category, line.amount) and line.pk not in receipts_by_line:
-            problems.append(f"Add a receipt for {label.lower()} (£{line.amount}).")
-        if line.category == ExpenseCategory.TAXI and not line.taxi_reason.strip():
-            problems.append("Say why you needed a taxi.")
-    return problems
-
-
 def _lines_and_receipts(claim):
     lines = list(claim.lines.all())
     receipts = {receipt.line_id: receipt for receipt in Receipt.objects.filter(claim=claim)}
@@ -351,9 +336,12 @@ def _check_not_own(claim, by, doing, who="another approver"):
         raise ClaimRefused(f"You cannot {doing} your own claim: {who} must do it.")
 
 
-def _check_approver(claim, by, roles=APPROVERS, doing="approve or send back"):
-    if not has_role(by, *roles):
+def _check_approver(claim, by, doing="approve or send back"):
+    """Finance or the chair of the claim's partnership (or one above it), and not their own claim."""
+    if not roles.approves_anywhere(by):
         raise ClaimRefused(f"You cannot {doing} claims.")
+    if not roles.can_approve(by, claim):
+        raise PermissionDenied(f"You cannot {doing} claims of another partnership.")
     _check_not_own(claim, by, doing)
 
 
@@ -416,7 +404,7 @@ def _mark_paid(claim, by, reference, paid_on, now):
 
 def _check_payment(by, reference):
     """Finance alone pays, with a reference. (Their own claims are refused or left out by the callers.)"""
-    if not has_role(by, *PAYERS):
+    if not roles.pays_anywhere(by):
         raise ClaimRefused("Only finance can mark claims paid.")
     reference = (reference or "").strip()
     if not reference:
@@ -432,6 +420,8 @@ def pay_claim(
     reference = _check_payment(by, reference)
     with transaction.atomic():
         claim = _locked(claim_id)
+        if not roles.can_pay(by, claim):
+            raise PermissionDenied("You cannot mark paid claims of another partnership.")
         _check_not_own(claim, by, "mark paid", who="another member of finance")
         if claim.status == Claim.Status.PAID:
             return False
@@ -449,20 +439,60 @@ def mark_run_paid(
     reference: str,
     paid_on: datetime.date,
     approved_before: datetime.datetime | None,
+    partnership: Partnership,
+    route: str,
     now: datetime.datetime | None = None,
 ) -> list[int]:
-    """Mark paid every claim of a payment run: approved by ``approved_before``, not yet paid, not ``by``'s own.
+    """Mark paid every claim of one payment run: ``partnership``'s claims paid by ``route``, approved by
+    ``approved_before``, not yet paid, not ``by``'s own; recorded as one ``PaymentRun`` with ``reference``.
 
     The payment run's CSV and this use the same cut-off and leave out the same
     claims (``Claim.objects.payment_run``), so exactly the claims exported are
-    paid. Returns the ids newly marked; a second call finds none.
+    paid. Returns the ids newly marked; a second call (the same form sent
+    again) finds none. A reference the partnership already gave another run
+    (another route or cut-off) is refused: each run has its own.
     """
     now = _now(now)
     reference = _check_payment(by, reference)
+    if route not in PaymentRoute.values:
+        raise ClaimRefused("Choose the payment route of this run.")
+    if partnership is None or not roles.covers(by, partnership, *roles.PAYER_ROLES):
+        raise PermissionDenied("You cannot pay claims of another partnership.")
     with transaction.atomic():
+        # One run of a partnership at a time: the partnership's row is the lock. A second run (or the
+        # same form sent twice) waits here, then finds the claims paid and the reference taken.
+        Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+        earlier = PaymentRun.objects.filter(partnership=partnership, reference=reference).first()
+        if earlier is not None:
+            if earlier.route == route and earlier.approved_before == approved_before:
+                return []
+            raise ClaimRefused(
+                f"The reference {reference} was given to the run paid on {earlier.paid_on:%-d %B %Y}: "
+                "give this run the finance system's reference for it."
+            )
         # Locked in id order so two runs never wait on each other in a circle; a row
         # another run has just paid no longer matches the filter once its lock is free.
-        claims = list(Claim.objects.payment_run(approved_before, by).select_for_update(of=("self",)).order_by("pk"))
+        claims = list(
+            Claim.objects.payment_run(approved_before, by, partnership, route)
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+        if not claims:
+            return []
+        try:
+            with transaction.atomic():
+                run = PaymentRun.objects.create(
+                    partnership=partnership,
+                    route=route,
+                    reference=reference,
+                    paid_on=paid_on,
+                    approved_before=approved_before,
+                    paid_by=by,
+                    created_at=now,
+                )
+        except IntegrityError:
+            raise ClaimRefused(f"The reference {reference} has just been given to another run.") from None
         for claim in claims:
+            claim.payment_run = run
             _mark_paid(claim, by, reference, paid_on, now)
     return [claim.pk for claim in claims]

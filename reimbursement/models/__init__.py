@@ -7,7 +7,16 @@ never changes an old claim. Claims change state only in
 ``reimbursement/services.py``.
 """
 
-from .claims import Claim, ClaimLine, ClaimQuerySet, Receipt, ReceiptQuerySet, StatusChange
+from .claims import (
+    CLAIM_PARTNERSHIP,
+    Claim,
+    ClaimLine,
+    ClaimLineQuerySet,
+    ClaimQuerySet,
+    Receipt,
+    ReceiptQuerySet,
+    StatusChange,
+)
 from .policies import (
     CATEGORY_FLAGS,
     PENNY,
@@ -21,18 +30,22 @@ from .policies import (
     money,
     person_name,
 )
+from .runs import PaymentRun
 
 __all__ = [
     "CATEGORY_FLAGS",
+    "CLAIM_PARTNERSHIP",
     "PENNY",
     "ZERO",
     "Claim",
     "ClaimLine",
+    "ClaimLineQuerySet",
     "ClaimQuerySet",
     "ExpenseCategory",
     "PaymentPolicy",
     "PaymentPolicyQuerySet",
     "PaymentRoute",
+    "PaymentRun",
     "RateCard",
     "Receipt",
     "ReceiptQuerySet",

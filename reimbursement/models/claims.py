@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from engagement import roles
 from engagement.files import RandomName
 from engagement.models import Participant
-from engagement.roles import CHAIR, FINANCE, has_role
 from engagement.validators import validate_typed_date
 from meetings.models import Attendance
 
@@ -39,6 +39,10 @@ ATTENDANCE_VERIFIED = (
 )
 
 
+# Where a claim's partnership is: that of its policy (``roles.claim_partnership_id``).
+CLAIM_PARTNERSHIP = "policy__partnership"
+
+
 class ClaimQuerySet(models.QuerySet):
     def owned_by(self, user):
         """The user's own claims (through their participant record)."""
@@ -46,8 +50,9 @@ class ClaimQuerySet(models.QuerySet):
             return self.none()
         return self.filter(claimant__user=user)
 
-    def visible_to(self, user):
-        """What ``user`` may see: their own claims; approvers also see everyone's once submitted.
+    def for_user(self, user):
+        """What ``user`` may see: their own claims, and the submitted (or later) claims of the partnerships
+        where they approve or pay (and those below them).
 
         Every view that fetches a claim by id goes through this, so an id in a
         URL grants nothing by itself (someone else's claim is a 404).
@@ -55,9 +60,23 @@ class ClaimQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         own = Q(claimant__user=user)
-        if has_role(user, FINANCE, CHAIR):
-            return self.filter(own | ~Q(status=Claim.Status.DRAFT))
-        return self.filter(own)
+        decided_here = ~Q(status=Claim.Status.DRAFT)
+        if not user.is_superuser:
+            ids = roles.covered_ids(user, *roles.APPROVER_ROLES)
+            if not ids:
+                return self.filter(own)
+            decided_here &= Q(**{f"{CLAIM_PARTNERSHIP}__in": sorted(ids)})
+        return self.filter(own | decided_here)
+
+    visible_to = for_user  # the name the member's pages were written with
+
+    def approvable_by(self, user):
+        """Claims of the partnerships where ``user`` approves (finance or chair; never their own: the service)."""
+        return roles.scope(self, user, *roles.APPROVER_ROLES, path=CLAIM_PARTNERSHIP)
+
+    def payable_by(self, user):
+        """Claims of the partnerships where ``user`` is finance."""
+        return roles.scope(self, user, *roles.PAYER_ROLES, path=CLAIM_PARTNERSHIP)
 
     def for_list(self):
         """What a list of claims shows, in one query (totals are stored on the claim)."""
@@ -66,42 +85,77 @@ class ClaimQuerySet(models.QuerySet):
     def for_detail(self):
         """A claim's page: the claim, its meeting and policy, and its lines with their receipts."""
         return self.select_related(
-            "claimant", "attendance__meeting__partnership", "attendance__participant", "policy", "decided_by", "paid_by"
+            "claimant",
+            "attendance__meeting__partnership",
+            "attendance__participant",
+            "policy__partnership",
+            "decided_by",
+            "paid_by",
         ).prefetch_related(models.Prefetch("lines", queryset=ClaimLine.objects.select_related("receipt")))
 
     def for_queue(self):
         """The approver's queue: who, which meeting, whether they were recorded, and the receipts."""
         return self.select_related(
-            "claimant", "attendance__meeting__partnership", "attendance__participant"
+            "claimant", "attendance__meeting__partnership", "attendance__participant", "policy"
         ).prefetch_related(models.Prefetch("receipts", queryset=Receipt.objects.order_by("pk")))
 
     def awaiting_payment(self, approved_before=None):
-        """Approved claims not yet paid: the next payment run."""
+        """Approved claims not yet paid."""
         claims = self.filter(status=Claim.Status.APPROVED)
         if approved_before is not None:
             claims = claims.filter(decided_at__lte=approved_before)
         return claims
 
-    def payment_run(self, approved_before, runner):
-        """The claims ``runner`` exports and marks paid: awaiting payment, none of their own, none held back.
+    def in_run(self, partnership=None, route=None):
+        """The claims of one partnership's payment route (a payment run never mixes partnerships or routes)."""
+        claims = self
+        if partnership is not None:
+            claims = claims.filter(**{CLAIM_PARTNERSHIP: partnership})
+        if route is not None:
+            claims = claims.filter(policy__payment_route=route)
+        return claims
 
-        The page, the CSV and ``services.mark_run_paid`` all read this, so what
-        is shown is what is exported is what is paid.
+    def payable_now(self, approved_before, runner):
+        """Every claim ``runner`` could pay, in all their partnerships and routes: approved, verified, not theirs."""
+        return (
+            self.payable_by(runner)
+            .awaiting_payment(approved_before)
+            .exclude(claimant__user=runner)
+            .filter(ATTENDANCE_VERIFIED)
+        )
+
+    def payment_run(self, approved_before, runner, partnership, route):
+        """The claims ``runner`` exports and marks paid in one run: one partnership, one payment route.
+
+        Awaiting payment, none of their own, none held back. The page, the CSV
+        and ``services.mark_run_paid`` all read this, so what is shown is what
+        is exported is what is paid.
         """
-        return self.awaiting_payment(approved_before).exclude(claimant__user=runner).filter(ATTENDANCE_VERIFIED)
+        return self.payable_now(approved_before, runner).in_run(partnership, route)
 
-    def held_back(self, approved_before, runner):
+    def held_back(self, approved_before, runner, partnership=None, route=None):
         """Approved claims whose attendance staff have since withdrawn: not paid until finance has checked.
 
-        (``runner``'s own claims are named apart, by ``left_out_of_run``.)
+        Those ``runner`` approves (``runner``'s own claims are named apart, by ``left_out_of_run``).
         """
-        return self.awaiting_payment(approved_before).exclude(claimant__user=runner).exclude(ATTENDANCE_VERIFIED)
+        return (
+            self.approvable_by(runner)
+            .awaiting_payment(approved_before)
+            .in_run(partnership, route)
+            .exclude(claimant__user=runner)
+            .exclude(ATTENDANCE_VERIFIED)
+        )
 
-    def left_out_of_run(self, approved_before, runner):
+    def left_out_of_run(self, approved_before, runner, partnership=None, route=None):
         """``runner``'s own claims awaiting payment: another member of finance must pay them."""
         if not runner.is_authenticated:
             return self.none()
-        return self.awaiting_payment(approved_before).filter(claimant__user=runner)
+        return (
+            self.payable_by(runner)
+            .awaiting_payment(approved_before)
+            .in_run(partnership, route)
+            .filter(claimant__user=runner)
+        )
 
 
 class Claim(RateCard):
@@ -152,6 +206,15 @@ class Claim(RateCard):
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     rejection_reason = models.TextField(blank=True, editable=False)
     payment_reference = models.CharField(max_length=100, blank=True, editable=False)
+    payment_run = models.ForeignKey(
+        "reimbursement.PaymentRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        editable=False,
+        help_text="The run it was paid in (none when it was marked paid on its own).",
+    )
     paid_on = models.DateField(null=True, blank=True, editable=False)
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
@@ -315,6 +378,12 @@ def _status_words(record):
     }.get(record.status, record.status)
 
 
+class ClaimLineQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Lines of the claims ``user`` may see (``Claim.objects.for_user``)."""
+        return self.filter(claim__in=Claim.objects.for_user(user))
+
+
 class ClaimLine(models.Model):
     """One expense on a claim. Mileage is worked out from miles and passengers; other amounts are as paid."""
 
@@ -345,6 +414,8 @@ class ClaimLine(models.Model):
     )
     order = models.PositiveSmallIntegerField(default=0)
 
+    objects = ClaimLineQuerySet.as_manager()
+
     class Meta:
         ordering = ["claim", "order", "pk"]
         constraints = [
@@ -368,9 +439,11 @@ class ClaimLine(models.Model):
 
 
 class ReceiptQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Receipts of the claims ``user`` may see (their own; approvers: submitted ones)."""
-        return self.filter(claim__in=Claim.objects.visible_to(user))
+    def for_user(self, user):
+        """Receipts of the claims ``user`` may see (their own; approvers: submitted ones of their partnerships)."""
+        return self.filter(claim__in=Claim.objects.for_user(user))
+
+    visible_to = for_user
 
 
 class Receipt(models.Model):

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from engagement import roles
 from engagement.models import Partnership
 from engagement.validators import validate_typed_date
 
@@ -181,6 +182,10 @@ class PaymentRoute(models.TextChoices):
 
 
 class PaymentPolicyQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The policies of the partnerships where ``user`` approves or pays claims (everyone may read them)."""
+        return roles.scope(self, user, *roles.APPROVER_ROLES)
+
     def in_force(self, partnership, day):
         """The policy that applies on ``day``: the latest one in effect by then, or None."""
         return self.filter(partnership=partnership, effective_from__lte=day).order_by("-effective_from").first()

@@ -1,8 +1,9 @@
 """The member's side: the policy in plain words, their claims, starting, editing and submitting one.
 
 Every view that takes a claim or receipt id fetches it through
-``Claim.objects.visible_to`` / ``owned_by`` (or ``Receipt.objects.visible_to``),
-so someone else's claim is a 404. State changes go through ``services``.
+``Claim.objects.for_user`` / ``owned_by`` (or ``Receipt.objects.for_user``),
+so someone else's claim is a 404 (an approver sees the submitted claims of
+their own partnerships only). State changes go through ``services``.
 """
 
 import itertools
@@ -16,8 +17,9 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
+from engagement import roles
 from engagement.query_string import page_number, query_id
-from engagement.roles import CHAIR, FINANCE, MEMBER, has_role, role_required
+from engagement.roles import MEMBER, has_role, role_required
 from engagement.services import participant_for_user
 from meetings.forms import PartnershipFilterForm
 
@@ -74,7 +76,7 @@ def claim_list(request):
 def claim_new(request):
     """Choose a meeting you attended; this starts a draft claim to add your time and expenses to."""
     participant = participant_for_user(request.user)
-    options = selectors.claim_options(participant)
+    options = selectors.claim_options(participant, user=request.user)
     closed = [option for option in options if not option.can_claim]
     if request.method == "POST":
         form = StartClaimForm(request.POST, options=options)
@@ -113,9 +115,9 @@ def claim_new(request):
 @login_required
 def claim_detail(request, pk):
     """A claim: what is claimed, receipts, its status history and any reason it was sent back."""
-    claim = get_object_or_404(Claim.objects.visible_to(request.user).for_detail(), pk=pk)
+    claim = get_object_or_404(Claim.objects.for_user(request.user).for_detail(), pk=pk)
     is_owner = claim.claimant.user_id == request.user.pk
-    is_approver = has_role(request.user, FINANCE, CHAIR)
+    is_approver = roles.can_approve(request.user, claim)
     can_decide = is_approver and not is_owner and claim.status == Claim.Status.SUBMITTED
     # Approved, then staff recorded that the person did not come: held back from payment, can be sent back.
     held_back = claim.status == Claim.Status.APPROVED and not claim.attendance_verified
@@ -221,7 +223,7 @@ def claim_delete(request, pk):
 @login_required
 def receipt_download(request, pk):
     """A receipt file, for the claimant and approvers only, always as a download."""
-    receipt = get_object_or_404(Receipt.objects.visible_to(request.user), pk=pk)
+    receipt = get_object_or_404(Receipt.objects.for_user(request.user), pk=pk)
     try:
         handle = receipt.file.open("rb")
     except FileNotFoundError:

@@ -1,44 +1,61 @@
 """The approvers' and finance's side: the queue, approve or reject, the payment run, the year summary.
 
 Finance and the chair approve and reject (never their own claims); only
-finance exports and marks the payment run paid. State changes go through
-``services``, which lock the claim, so a double click has no second effect.
+finance exports and marks the payment run paid. Each sees and acts on the
+claims of their own partnerships only (and those below them): every lookup
+goes through ``Claim.objects.approvable_by`` / ``payable_by``, so another
+partnership's claim is a 404. A payment run is one partnership's claims for
+one payment route. State changes go through ``services``, which lock the
+claim, so a double click has no second effect.
 """
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from engagement.models import Partnership
+from engagement import roles
 from engagement.query_string import page_number
-from engagement.roles import CHAIR, FINANCE, has_role, role_required
+from engagement.roles import approver_required, payer_required
 from engagement.services import participant_for_user
 from toolkit.downloads import download_name
 
 from .. import exports, reports, services
-from ..forms import PaymentRunForm, RejectForm, YearSummaryForm
-from ..models import ZERO, Claim
+from ..forms import (
+    PaymentRunForm,
+    RejectForm,
+    RunChoiceForm,
+    YearSummaryForm,
+    approved_partnerships,
+    paid_partnerships,
+)
+from ..models import ZERO, Claim, PaymentRoute
 from ..templatetags.claims import money as pounds
 
 QUEUE_PER_PAGE = 25
 
 
-@role_required(FINANCE, CHAIR)
+@approver_required
 @require_GET
 def finance_queue(request):
-    """Submitted claims, oldest first, with what an approver needs to decide; then what awaits payment."""
-    queue = Claim.objects.filter(status=Claim.Status.SUBMITTED).for_queue().order_by("submitted_at", "pk")
-    page = Paginator(queue, QUEUE_PER_PAGE).get_page(page_number(request))
-    is_payer = has_role(request.user, FINANCE)
-    # For finance, what their next payment run holds (never their own claims); for the chair, all of it.
-    awaiting = Claim.objects.payment_run(None, request.user) if is_payer else Claim.objects.awaiting_payment()
+    """Submitted claims of the approver's partnerships, oldest first; then what awaits payment."""
+    user = request.user
+    queue = Claim.objects.approvable_by(user).filter(status=Claim.Status.SUBMITTED).for_queue()
+    page = Paginator(queue.order_by("submitted_at", "pk"), QUEUE_PER_PAGE).get_page(page_number(request))
+    is_payer = roles.pays_anywhere(user)
+    # For finance, what their payment runs hold (never their own claims); for the chair, all of it.
+    awaiting = (
+        Claim.objects.payable_now(None, user) if is_payer else Claim.objects.approvable_by(user).awaiting_payment()
+    )
     awaiting = awaiting.aggregate(count=Count("pk"), total=Sum("total"))
-    held_back = Claim.objects.held_back(None, request.user).select_related("claimant").order_by("pk")
-    participant = participant_for_user(request.user)
+    held_back = Claim.objects.held_back(None, user).select_related("claimant").order_by("pk")
+    participant = participant_for_user(user)
     return render(
         request,
         "reimbursement/finance_queue.html",
@@ -53,10 +70,16 @@ def finance_queue(request):
     )
 
 
-@role_required(FINANCE, CHAIR)
+def _decidable(user):
+    """The claims ``user`` may approve or send back: their partnerships' claims once submitted (or their own,
+    which the service refuses in words)."""
+    return Claim.objects.for_user(user).approvable_by(user)
+
+
+@approver_required
 @require_POST
 def claim_approve(request, pk):
-    claim = get_object_or_404(Claim.objects.visible_to(request.user).select_related("claimant"), pk=pk)
+    claim = get_object_or_404(_decidable(request.user).select_related("claimant"), pk=pk)
     try:
         approved = services.approve_claim(claim.pk, by=request.user)
     except services.ClaimRefused as refused:
@@ -72,10 +95,10 @@ def claim_approve(request, pk):
     return redirect("finance_queue")
 
 
-@role_required(FINANCE, CHAIR)
+@approver_required
 def claim_reject(request, pk):
     """Send a claim back with a reason the claimant will read."""
-    claim = get_object_or_404(Claim.objects.visible_to(request.user).for_detail(), pk=pk)
+    claim = get_object_or_404(_decidable(request.user).for_detail(), pk=pk)
     if request.method == "POST":
         form = RejectForm(request.POST)
         if form.is_valid():
@@ -96,23 +119,61 @@ def claim_reject(request, pk):
     return render(request, "reimbursement/claim_reject.html", {"claim": claim, "form": form})
 
 
-@role_required(FINANCE)
+# --- The payment run: one partnership, one payment route ---------------------------------------
+
+
+def _default_run(user, waiting):
+    """The run a page opens on: the first with claims waiting, else the first partnership the user pays."""
+    if waiting:
+        first = waiting[0]
+        return paid_partnerships(user).filter(pk=first.partnership_id).first(), first.route
+    return paid_partnerships(user).first(), PaymentRoute.ACCOUNTS_PAYABLE
+
+
+def _chosen_run(request, waiting):
+    """``(partnership, route, choice form)`` from the query string; a value not offered is refused beside
+    its field (the partnership then None: nothing is shown)."""
+    form = RunChoiceForm(request.GET, payer=request.user)
+    if not form.is_valid():
+        return None, None, form
+    partnership, route = _default_run(request.user, waiting)
+    if form.cleaned_data.get("partnership") is not None:
+        partnership = form.cleaned_data["partnership"]
+        chosen_route = form.cleaned_data.get("route")
+        route = chosen_route or next((w.route for w in waiting if w.partnership_id == partnership.pk), route)
+    elif form.cleaned_data.get("route"):
+        route = form.cleaned_data["route"]
+    shown = RunChoiceForm(payer=request.user, initial={"partnership": partnership, "route": route})
+    return partnership, route, shown
+
+
+def _run_url(partnership, route):
+    query = urlencode({"partnership": partnership.slug, "route": route}) if partnership is not None else ""
+    return f"{reverse('payment_run')}?{query}" if query else reverse("payment_run")
+
+
+@payer_required
 def payment_run(request):
-    """The approved, unpaid claims; export them as CSV, then mark the run paid with its reference."""
+    """One partnership's approved, unpaid claims for one payment route; export them as CSV, then mark the run
+    paid with its own reference."""
+    user = request.user
     if request.method == "POST":
-        form = PaymentRunForm(request.POST)
+        form = PaymentRunForm(request.POST, payer=user)
         if form.is_valid():
             data = form.cleaned_data
+            partnership, route = data["partnership"], data["route"]
             try:
                 paid = services.mark_run_paid(
-                    by=request.user,
+                    by=user,
                     reference=data["reference"],
                     paid_on=data["paid_on"],
                     approved_before=data["approved_before"],
+                    partnership=partnership,
+                    route=route,
                 )
             except services.ClaimRefused as refused:
                 messages.error(request, " ".join(refused.problems))
-                return redirect("payment_run")
+                return redirect(_run_url(partnership, route))
             if paid:
                 messages.success(
                     request,
@@ -120,22 +181,52 @@ def payment_run(request):
                 )
             else:
                 messages.info(request, "Nothing to mark: the claims of this run had already been marked paid.")
-            left_out = list(Claim.objects.left_out_of_run(data["approved_before"], request.user).order_by("pk"))
+            left_out = Claim.objects.left_out_of_run(data["approved_before"], user, partnership, route)
+            left_out = list(left_out.order_by("pk"))
             if left_out:
                 messages.warning(request, _left_out_message(left_out, "was left out", "were left out"))
             return redirect("finance_queue")
         cut_off = form.cleaned_data.get("approved_before") or timezone.now()
+        waiting = reports.waiting_runs(cut_off, user)
+        partnership, route = form.cleaned_data.get("partnership"), form.cleaned_data.get("route")
+        if partnership is None or not route:
+            partnership, route = _default_run(user, waiting)
+        choice = RunChoiceForm(payer=user, initial={"partnership": partnership, "route": route})
     else:
         cut_off = timezone.now()
-        form = PaymentRunForm(initial={"paid_on": timezone.localdate(), "approved_before": cut_off.isoformat()})
-    claims = list(reports.payment_run_claims(cut_off, request.user))
-    left_out = list(Claim.objects.left_out_of_run(cut_off, request.user).order_by("pk"))
-    held_back = list(Claim.objects.held_back(cut_off, request.user).select_related("claimant").order_by("pk"))
+        waiting = reports.waiting_runs(cut_off, user)
+        partnership, route, choice = _chosen_run(request, waiting)
+        form = PaymentRunForm(
+            payer=user,
+            initial={
+                "paid_on": timezone.localdate(),
+                "approved_before": cut_off.isoformat(),
+                "partnership": partnership.slug if partnership is not None else "",
+                "route": route,
+            },
+        )
+    if partnership is None:
+        claims, left_out, held_back = [], [], []
+    else:
+        claims = list(reports.payment_run_claims(cut_off, user, partnership, route))
+        left_out = list(Claim.objects.left_out_of_run(cut_off, user, partnership, route).order_by("pk"))
+        held_back = Claim.objects.held_back(cut_off, user, partnership, route).select_related("claimant")
+        held_back = list(held_back.order_by("pk"))
     return render(
         request,
         "reimbursement/payment_run.html",
         {
             "form": form,
+            "choice": choice,
+            "waiting": waiting,
+            "partnership": partnership,
+            "route": route,
+            "route_label": PaymentRoute(route).label if route in PaymentRoute.values else "",
+            "csv_query": urlencode(
+                {"partnership": partnership.slug, "route": route, "approved_before": cut_off.isoformat()}
+            )
+            if partnership is not None
+            else "",
             "claims": claims,
             "cut_off": cut_off,
             "total": sum((claim.total for claim in claims), ZERO),
@@ -154,31 +245,40 @@ def _left_out_message(claims, one, many):
     return f"Your own claims ({names}) {many} of the run: another member of finance must mark them paid."
 
 
-@role_required(FINANCE)
+@payer_required
 @require_GET
 def payment_run_csv(request):
-    """The payment run for the finance system: approved, unpaid claims up to the cut-off (default: now)."""
+    """One payment run for the finance system: one partnership's approved, unpaid claims for one route, up to
+    the cut-off (default: now). Another partnership (or a route that is not one) is a 404."""
     cut_off = timezone.now()
-    form = PaymentRunForm(request.GET)
+    form = PaymentRunForm(request.GET, payer=request.user)
     if form["approved_before"].data:
         if "approved_before" in form.errors:
             messages.error(request, "That payment run link is out of date: export the run from this page.")
             return redirect("payment_run")
         cut_off = form.cleaned_data["approved_before"]
+    partnership, route, choice = _chosen_run(request, reports.waiting_runs(cut_off, request.user))
+    if partnership is None:
+        raise Http404("No such payment run.")
     # The runner's own claims are left out, as on the page (which says so) and when marked paid.
-    claims = reports.payment_run_claims(cut_off, request.user)
+    claims = reports.payment_run_claims(cut_off, request.user, partnership, route)
     local = timezone.localtime(cut_off)
-    filename = download_name("payment-run", local.date(), f"{local:%H%M}", extension="csv")
+    filename = download_name(
+        "payment-run", partnership.slug, route.replace("_", "-"), local.date(), f"{local:%H%M}", extension="csv"
+    )
     return exports.payment_run_csv(reports.payment_run_rows(claims), filename)
 
 
-@role_required(FINANCE, CHAIR)
+@approver_required
 @require_GET
 def year_summary(request):
-    """Claims and amounts by status and by meeting for a financial year, with the XLSX to download."""
+    """Claims and amounts by status and by meeting for a financial year of a partnership the user approves for,
+    with the XLSX to download."""
+    user = request.user
     # Open on the year of the latest claim, else this year for the first partnership with a policy.
     latest = (
-        Claim.objects.exclude(status=Claim.Status.DRAFT)
+        Claim.objects.approvable_by(user)
+        .exclude(status=Claim.Status.DRAFT)
         .select_related("attendance__meeting__partnership")
         .order_by("-attendance__meeting__start")
         .first()
@@ -191,10 +291,10 @@ def year_summary(request):
             "year": partnership.financial_year_of(latest.attendance.meeting.local_date),
         }
     else:
-        partnership = Partnership.objects.filter(payment_policies__isnull=False).order_by("name").first()
+        partnership = approved_partnerships(user).filter(payment_policies__isnull=False).first()
         if partnership is not None:
             initial = {"partnership": partnership, "year": partnership.financial_year_of(timezone.localdate())}
-    form = YearSummaryForm(request.GET or None, initial=initial)
+    form = YearSummaryForm(request.GET or None, initial=initial, approver=user)
     summary = None
     if form.is_bound and form.is_valid():
         summary = reports.year_summary(form.cleaned_data["partnership"], form.cleaned_data["year"])
@@ -203,10 +303,11 @@ def year_summary(request):
     return render(request, "reimbursement/year_summary.html", {"form": form, "summary": summary})
 
 
-@role_required(FINANCE, CHAIR)
+@approver_required
 @require_GET
 def year_summary_xlsx(request, slug, year):
-    partnership = get_object_or_404(Partnership, slug=slug)
+    """The year summary as a spreadsheet; a partnership the user does not approve for is a 404."""
+    partnership = get_object_or_404(approved_partnerships(request.user), slug=slug)
     if not 2000 <= year <= 2100:
         raise Http404("No such financial year.")
     return exports.year_summary_xlsx(reports.year_summary(partnership, year))

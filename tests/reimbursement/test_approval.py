@@ -238,6 +238,8 @@ def test_mark_run_paid_marks_exactly_the_exported_claims_once(client, finance, c
         "reference": "BACS-2026-11",
         "paid_on": timezone.localdate().isoformat(),
         "approved_before": cut_off.isoformat(),
+        "partnership": partnership.slug,
+        "route": first.policy.payment_route,
     }
     response = client.post(reverse("payment_run"), data)
     assert response.status_code == 302
@@ -305,7 +307,12 @@ def test_nobody_sends_back_or_marks_paid_their_own_claim(finance, chair, own_cla
 def test_marking_a_run_paid_leaves_out_the_runners_own_claims(finance, own_claim, member, recent_meeting):
     theirs = make_claim(member, recent_meeting, Claim.Status.APPROVED, by=finance)
     paid = services.mark_run_paid(
-        by=finance, reference="RUN-9", paid_on=timezone.localdate(), approved_before=timezone.now()
+        by=finance,
+        reference="RUN-9",
+        paid_on=timezone.localdate(),
+        approved_before=timezone.now(),
+        partnership=recent_meeting.partnership,
+        route=theirs.policy.payment_route,
     )
     assert paid == [theirs.pk]
     assert Claim.objects.get(pk=own_claim.pk).status == Claim.Status.APPROVED
@@ -329,6 +336,8 @@ def test_the_payment_run_page_and_csv_leave_out_the_runners_own_claims_and_say_s
             "reference": "RUN-10",
             "paid_on": timezone.localdate().isoformat(),
             "approved_before": page.context["cut_off"].isoformat(),
+            "partnership": recent_meeting.partnership.slug,
+            "route": theirs.policy.payment_route,
         },
     )
     said = messages_of(response)

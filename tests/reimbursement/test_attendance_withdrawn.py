@@ -86,7 +86,12 @@ def test_an_approved_claim_whose_attendance_is_withdrawn_is_held_back_from_payme
     with pytest.raises(services.ClaimRefused, match="no longer says"):
         services.pay_claim(claim.pk, by=finance, reference="R", paid_on=timezone.localdate())
     paid = services.mark_run_paid(
-        by=finance, reference="R", paid_on=timezone.localdate(), approved_before=timezone.now()
+        by=finance,
+        reference="R",
+        paid_on=timezone.localdate(),
+        approved_before=timezone.now(),
+        partnership=recent_meeting.partnership,
+        route=claim.policy.payment_route,
     )
     assert claim.pk not in paid
     # Finance sends it back with a reason, so the member hears why.

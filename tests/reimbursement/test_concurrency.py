@@ -134,9 +134,10 @@ def test_marking_the_run_paid_twice_at_once_pays_each_claim_once(
     ]
     slowed(monkeypatch, "_mark_paid")
     cut_off, day = timezone.now(), timezone.localdate()
+    run = {"partnership": policy.partnership, "route": policy.payment_route}
     results = at_once(
-        lambda: services.mark_run_paid(by=finance, reference="RUN-A", paid_on=day, approved_before=cut_off),
-        lambda: services.mark_run_paid(by=finance, reference="RUN-B", paid_on=day, approved_before=cut_off),
+        lambda: services.mark_run_paid(by=finance, reference="RUN-A", paid_on=day, approved_before=cut_off, **run),
+        lambda: services.mark_run_paid(by=finance, reference="RUN-B", paid_on=day, approved_before=cut_off, **run),
     )
     paid_lists = sorted((value for _, value in results), key=len)
     assert paid_lists == [[], sorted(claim.pk for claim in claims)]
