@@ -54,8 +54,8 @@ def test_duplicate_slug_gives_a_form_error(operator_client, partnership):
     assert Partnership.objects.count() == 1
 
 
-def test_partnership_cannot_sit_beneath_itself(chair_client, partnership):
-    response = chair_client.post(
+def test_partnership_cannot_sit_beneath_itself(operator_client, partnership):
+    response = operator_client.post(
         reverse("admin:engagement_partnership_change", args=[partnership.pk]),
         partnership_data(name=partnership.name, slug="lewisham", parent=partnership.pk),
     )
@@ -65,11 +65,11 @@ def test_partnership_cannot_sit_beneath_itself(chair_client, partnership):
     ]
 
 
-def test_partnership_cannot_sit_beneath_one_of_its_own(chair_client, db):
+def test_partnership_cannot_sit_beneath_one_of_its_own(operator_client, db):
     system = make_partnership(slug="system", level="system")
     place = make_partnership(slug="place", parent=system)
     neighbourhood = make_partnership(slug="neighbourhood", level="neighbourhood", parent=place)
-    response = chair_client.post(
+    response = operator_client.post(
         reverse("admin:engagement_partnership_change", args=[system.pk]),
         partnership_data(name=system.name, slug="system", level="system", parent=neighbourhood.pk),
     )
@@ -109,9 +109,9 @@ def test_partnership_changelist_query_count_does_not_grow(chair_client, django_a
         assert chair_client.get(reverse("admin:engagement_partnership_changelist")).status_code == 200
 
 
-def test_chair_can_rename_a_rung_of_the_ladder(chair_client, ladder):
+def test_operator_can_rename_a_rung_of_the_ladder(operator_client, ladder):
     empowering = ladder["Empowering"]
-    response = chair_client.post(
+    response = operator_client.post(
         reverse("admin:engagement_engagementtype_change", args=[empowering.pk]),
         {"name": "Devolving", "rank": "5", "promise": "You decide.", "description": ""},
     )
@@ -119,8 +119,23 @@ def test_chair_can_rename_a_rung_of_the_ladder(chair_client, ladder):
     assert EngagementType.objects.get(rank=5).name == "Devolving"
 
 
-def test_two_rungs_cannot_share_a_rank(chair_client, ladder):
+def test_a_chair_cannot_rename_or_add_a_rung_of_the_shared_ladder(chair_client, ladder):
+    empowering = ladder["Empowering"]
     response = chair_client.post(
+        reverse("admin:engagement_engagementtype_change", args=[empowering.pk]),
+        {"name": "Devolving", "rank": "5", "promise": "You decide.", "description": ""},
+    )
+    assert response.status_code == 403
+    add = chair_client.post(
+        reverse("admin:engagement_engagementtype_add"), {"name": "Co-producing", "rank": "6", "promise": ""}
+    )
+    assert add.status_code == 403
+    assert EngagementType.objects.get(rank=5).name == "Empowering"
+    assert not EngagementType.objects.filter(name="Co-producing").exists()
+
+
+def test_two_rungs_cannot_share_a_rank(operator_client, ladder):
+    response = operator_client.post(
         reverse("admin:engagement_engagementtype_add"),
         {"name": "Co-producing", "rank": "4", "promise": "", "description": ""},
     )
