@@ -160,3 +160,121 @@ def test_ladder_is_listed_in_rank_order(chair_client, ladder):
 )
 def test_partnership_admin_permission_matrix(client_for, role, status, partnership):
     assert client_for(role).get(reverse("admin:engagement_partnership_changelist")).status_code == status
+
+
+# Who changes which partnership.
+
+
+def test_chair_sees_only_the_partnerships_they_chair(chair_client, partnership, elsewhere):
+    rows = chair_client.get(reverse("admin:engagement_partnership_changelist")).context["cl"].result_list
+    assert list(rows) == [partnership]
+
+
+def test_chair_changes_their_page_text_but_not_where_it_sits(chair_client, partnership, elsewhere):
+    url = reverse("admin:engagement_partnership_change", args=[partnership.pk])
+    form = chair_client.get(url).context["adminform"].form
+    assert {"slug", "level", "parent"}.isdisjoint(form.fields)
+    response = chair_client.post(
+        url, partnership_data(name="Lewisham Partnership", purpose="New words.", slug="moved", parent=elsewhere.pk)
+    )
+    assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert (partnership.name, partnership.purpose) == ("Lewisham Partnership", "New words.")
+    assert (partnership.slug, partnership.parent) == ("lewisham", None)
+
+
+def test_chair_of_another_partnership_cannot_open_or_change_it(client, partnership, elsewhere_users):
+    client.force_login(elsewhere_users["elsewhere_chair"])
+    url = reverse("admin:engagement_partnership_change", args=[partnership.pk])
+    assert client.get(url).status_code == 302  # "not found", back to the admin index
+    client.post(url, partnership_data(name="Taken over", slug="lewisham"))
+    partnership.refresh_from_db()
+    assert partnership.name == "Lewisham People's Partnership"
+
+
+def test_staff_here_and_chair_elsewhere_only_views_here(client, partnership, elsewhere):
+    from engagement.models import Membership
+
+    user = make_user_with(("staff", partnership), ("chair", elsewhere))
+    client.force_login(user)
+    url = reverse("admin:engagement_partnership_change", args=[partnership.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and response.context["has_change_permission"] is False
+    assert client.post(url, partnership_data(name="Taken over", slug="lewisham")).status_code == 403
+    partnership.refresh_from_db()
+    assert partnership.name == "Lewisham People's Partnership"
+    assert Membership.objects.filter(user=user).count() == 2
+
+
+def test_a_chair_cannot_delete_a_partnership_one_by_one_or_in_bulk(chair_client, partnership):
+    url = reverse("admin:engagement_partnership_delete", args=[partnership.pk])
+    assert chair_client.post(url, {"post": "yes"}).status_code == 403
+    changelist = chair_client.get(reverse("admin:engagement_partnership_changelist"))
+    action_form = changelist.context["action_form"]  # None: no action at all is offered
+    assert action_form is None or "delete_selected" not in dict(action_form.fields["action"].choices)
+    chair_client.post(
+        reverse("admin:engagement_partnership_changelist"),
+        {"action": "delete_selected", "_selected_action": [partnership.pk], "post": "yes"},
+    )
+    assert Partnership.objects.filter(pk=partnership.pk).exists()
+
+
+def test_operator_deletes_a_partnership(operator_client, db):
+    spare = make_partnership(slug="spare")
+    url = reverse("admin:engagement_partnership_delete", args=[spare.pk])
+    assert operator_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Partnership.objects.filter(pk=spare.pk).exists()
+
+
+def test_office_adds_a_theme_but_only_the_operator_renames_one(client, staff_user, db):
+    from django.contrib.auth.models import User
+
+    from engagement.models import Theme
+
+    theme = Theme.objects.create(name="Housing")
+    client.force_login(staff_user)
+    assert client.post(reverse("admin:engagement_theme_add"), {"name": "Transport"}).status_code == 302
+    url = reverse("admin:engagement_theme_change", args=[theme.pk])
+    assert client.post(url, {"name": "Homes"}).status_code == 403
+    assert client.post(reverse("admin:engagement_theme_delete", args=[theme.pk]), {"post": "yes"}).status_code == 403
+    client.force_login(User.objects.create_superuser("operator", "operator@example.org", "x-Long-password-1"))
+    assert client.post(url, {"name": "Homes"}).status_code == 302
+    assert set(Theme.objects.values_list("name", flat=True)) >= {"Transport", "Homes"}
+
+
+def test_only_the_operator_renames_an_organisation(client, chair, db):
+    from engagement.models import Organisation
+
+    organisation = Organisation.objects.create(name="Age UK Lewisham")
+    client.force_login(chair)
+    url = reverse("admin:engagement_organisation_change", args=[organisation.pk])
+    assert client.post(url, {"name": "Renamed", "kind": "vcse"}).status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.name == "Age UK Lewisham"
+
+
+def test_office_sees_only_the_people_of_its_partnerships(client, partnership, elsewhere, elsewhere_users, db):
+    from engagement.models import Participant
+    from tests.factories import attend, make_meeting, make_participant
+
+    ours = make_participant(name="Our Person")
+    attend(make_meeting(partnership), ours)
+    theirs = make_participant(name="Their Person")
+    attend(make_meeting(elsewhere), theirs)
+    unplaced = make_participant(name="Just Added")
+    client.force_login(elsewhere_users["elsewhere_staff"])
+    rows = set(client.get(reverse("admin:engagement_participant_changelist")).context["cl"].result_list)
+    assert theirs in rows and unplaced in rows and ours not in rows
+    assert Participant.objects.get(user=elsewhere_users["elsewhere_member"]) in rows
+    assert client.get(reverse("admin:engagement_participant_change", args=[ours.pk])).status_code == 302
+
+
+def make_user_with(*held):
+    """A staff user holding each (role, partnership) given."""
+    from engagement.models import Membership
+    from tests.factories import make_user
+
+    user = make_user("two-hats", is_staff=True)
+    for role, where in held:
+        Membership.objects.create(user=user, partnership=where, role=role)
+    return user
