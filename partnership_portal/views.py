@@ -100,7 +100,8 @@ def own_partnerships(user) -> list[OwnPartnership]:
         return []
     found = {}
     memberships = Membership.objects.filter(user=user).select_related("partnership").order_by("partnership__name")
-    for membership in memberships:
+    order = Membership.Role.values  # member, staff, chair, finance
+    for membership in sorted(memberships, key=lambda m: (m.partnership.name, order.index(m.role))):
         entry = found.setdefault(membership.partnership_id, OwnPartnership(membership.partnership, []))
         entry.roles.append(membership.get_role_display().lower())
     return list(found.values())
