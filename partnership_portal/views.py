@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
@@ -16,12 +17,18 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from engagement.models import Membership, Partnership
-from engagement.query_string import query_text
+from engagement.query_string import QueryForm
 from meetings.models import Meeting
 from priorities.selectors import partnership_priorities
 from toolkit.page_cache import public_page
 
 UPCOMING_ON_HOME = 6
+
+
+class DirectorySearch(QueryForm):
+    """The home page's search box: words too long or with control characters (a NUL byte) are refused."""
+
+    q = forms.CharField(required=False, max_length=200)
 
 
 @public_page
@@ -38,8 +45,8 @@ def home(request):
         .exclude(status=Meeting.Status.CANCELLED)
         .select_related("partnership")[:UPCOMING_ON_HOME]
     )
-    raw_query = request.GET.get("q", "")
-    query = query_text(request, "q").strip()
+    search = DirectorySearch(request.GET)
+    query = search.cleaned_data.get("q", "") if search.is_valid() else ""
     partnerships = Partnership.objects.select_related("parent").order_by("name")
     if query:
         partnerships = partnerships.filter(
@@ -49,7 +56,7 @@ def home(request):
     context = {
         "upcoming": upcoming,
         "query": query,
-        "query_refused": bool(raw_query) and not query and bool(raw_query.strip()),
+        "query_refused": "q" in search.refused,
         "partnership_count": len(partnerships),
         "directory": directory(partnerships),
         "own": own_partnerships(request.user),
