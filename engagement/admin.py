@@ -39,7 +39,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import roles
 from .admin_scope import PartnershipScopedAdmin
-from .models import EngagementType, Organisation, Participant, Partnership, Theme
+from .models import EngagementType, Membership, Organisation, Participant, Partnership, Theme
 
 # Who sees people's records, in the partnerships they hold one of these roles in.
 PEOPLE_ROLES = roles.REPORT_ROLES
@@ -124,6 +124,31 @@ class OperatorsChangeShared:
         return roles.is_operator(request.user)
 
 
+class MembershipInline(admin.TabularInline):
+    """Who holds which role here, to read: roles are given and removed under *Memberships* (through the services)."""
+
+    model = Membership
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "role held here"
+    verbose_name_plural = "roles held here (give or remove them under Memberships)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     """Partnerships: operators add and delete; the chair changes the page text of those they chair."""
@@ -146,6 +171,7 @@ class PartnershipAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
         ("Contact", {"fields": ["contact_email", "website"]}),
         ("Reporting", {"fields": ["financial_year_start_month", "feedback_target_days"]}),
     ]
+    inlines = [MembershipInline]
     # Where a partnership sits (its address, level and place in the tree) is the operators' to change.
     operator_fields = ["slug", "level", "parent"]
 

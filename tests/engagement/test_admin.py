@@ -30,6 +30,9 @@ def partnership_data(**fields):
         "level": "place",
         "financial_year_start_month": "4",
         "feedback_target_days": "60",
+        # The read-only list of roles held here (no rows are ever posted for it).
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
     }
     data.update(fields)
     return data

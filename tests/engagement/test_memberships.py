@@ -282,3 +282,23 @@ def test_changelist_query_count_is_flat(client, chair, partnership, django_asser
     client.force_login(chair)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("admin:engagement_membership_changelist")).status_code == 200
+
+
+def test_the_partnership_page_lists_its_roles_to_read_only(client, chair, member, partnership):
+    client.force_login(chair)
+    url = reverse("admin:engagement_partnership_change", args=[partnership.pk])
+    text = page_text(client.get(url))
+    assert "roles held here" in text.lower() and "member" in text
+    # The inline offers no way round the services: posting rows for it adds nothing.
+    data = {
+        "name": partnership.name,
+        "short_name": "",
+        "financial_year_start_month": "4",
+        "feedback_target_days": "60",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-0-user": chair.pk,
+        "memberships-0-role": roles.FINANCE,
+    }
+    client.post(url, data)
+    assert held(chair, partnership) == {roles.CHAIR}
