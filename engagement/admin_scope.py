@@ -34,6 +34,9 @@ from . import roles
 # An app adds its models here (``CHOICE_PATHS["meetings.meeting"] = "partnership"``) in its admin module.
 CHOICE_PATHS = {"engagement.partnership": "pk"}
 
+# Admin action permissions that only read records (``@admin.action(permissions=[...])``).
+READING_PERMISSIONS = {"view", "export"}
+
 
 def partnership_id_of(obj, path):
     """The partnership id reached from ``obj`` along ``path`` ("meeting__partnership" → obj.meeting.partnership_id)."""
@@ -109,7 +112,7 @@ class PartnershipScopedAdmin(ScopedChoicesMixin):
         return super().has_delete_permission(request, obj) and (obj is None or self.in_edit_scope(request, obj))
 
     def response_action(self, request, queryset):
-        """A bulk action that writes reaches only the records the user may change (``edit_roles``)."""
+        """A bulk action reaches only the records the user may change (``edit_roles``), unless it only reads."""
         if self.edit_roles is not None and not request.user.is_superuser:
             names = request.POST.getlist("action")
             try:
@@ -117,7 +120,9 @@ class PartnershipScopedAdmin(ScopedChoicesMixin):
             except (IndexError, ValueError):
                 name = names[0] if names else ""
             action = self.get_actions(request).get(name)
-            if action is None or set(getattr(action[0], "allowed_permissions", ())) - {"view"}:
+            needs = set(getattr(action[0], "allowed_permissions", ())) if action else set()
+            # Only an action that declares it merely reads ("view", "export") reaches the records seen but not changed.
+            if not needs or needs - READING_PERMISSIONS:
                 queryset = roles.scope(queryset, request.user, *self.edit_roles, path=self.scope_path)
         return super().response_action(request, queryset)
 
