@@ -12,6 +12,7 @@ it is asked for the same thing.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -50,7 +51,7 @@ def participant_for_user(user, create: bool = False) -> Participant | None:
         return Participant.objects.create(name=name[:200], email=email, user=user)
 
 
-def _refusal(by, partnership: Partnership, role: str) -> str:
+def _refusal(by: AbstractBaseUser, partnership: Partnership, role: str) -> str:
     if roles.is_operator(by):
         return ""
     if role in (roles.CHAIR, roles.FINANCE):
@@ -58,7 +59,7 @@ def _refusal(by, partnership: Partnership, role: str) -> str:
     return f"Only the chair of {partnership} (or of a partnership above it) gives or removes its roles."
 
 
-def give_role(by, user, partnership: Partnership, role: str) -> Membership:
+def give_role(by: AbstractBaseUser, user: AbstractBaseUser, partnership: Partnership, role: str) -> Membership:
     """``user`` holds ``role`` in ``partnership``, given by ``by``; giving it again changes nothing.
 
     Raises ``ValidationError`` for an unknown role and ``PermissionDenied``
@@ -84,7 +85,7 @@ def give_role(by, user, partnership: Partnership, role: str) -> Membership:
     return membership
 
 
-def remove_role(by, membership: Membership) -> bool:
+def remove_role(by: AbstractBaseUser, membership: Membership) -> bool:
     """Take ``membership``'s role away, by ``by``; True if it was removed now, False if it was already gone.
 
     Raises ``PermissionDenied`` when ``by`` may not remove it (a chair removes
