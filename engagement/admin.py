@@ -1,5 +1,29 @@
 """Who engages and how, in the back office: partnerships, organisations, people, the ladder, themes.
 
+Who may do what here (the rules; ``engagement/roles.py`` holds the checks):
+
+- **Partnerships**: only the platform operators (superusers) add or delete
+  them (no bulk delete for anyone else). Staff and the chair see the
+  partnerships they run; the chair changes the page text (name, purpose,
+  objectives, principles, contact, reporting) of those they chair. Slug,
+  level and parent (the web address and the tree every role relies on) are
+  read-only for everyone but the operators.
+- **Memberships** (``membership_admin.py``): the operators give any role
+  anywhere; a chair gives and removes member and staff roles in the
+  partnerships they chair, through ``services.give_role`` / ``remove_role``.
+- **Organisations** and **themes** are shared by every partnership: staff and
+  chairs may view them and add new ones (a new name changes nobody's
+  records); only the operators change or delete one, since that rewrites
+  every partnership's records that use it.
+- **The engagement ladder** (``EngagementType``) is the region's common
+  vocabulary: staff and chairs view it, only the operators rename, add or
+  remove rungs.
+- **People** (``Participant``): staff, chairs and finance see the people of
+  their partnerships: those who came to (or registered for) one of its
+  meetings or hold a role in it, and people not yet placed anywhere (no
+  attendance and no role: just added). Their details are personal data, so
+  another partnership's office never sees them.
+
 ``ParticipantAdmin`` is a base: ``meetings/admin/participation.py`` registers
 a subclass with export and erasure. ``ReadOnlyHistoryAdmin`` is the base of
 every admin whose model keeps a history.
@@ -7,13 +31,18 @@ every admin whose model keeps a history.
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import EngagementType, Organisation, Participant, Partnership, Theme
+from . import roles
+from .admin_scope import PartnershipScopedAdmin
+from .models import EngagementType, Membership, Organisation, Participant, Partnership, Theme
+
+# Who sees people's records, in the partnerships they hold one of these roles in.
+PEOPLE_ROLES = roles.REPORT_ROLES
 
 # Deeper than any real hierarchy (system > place > neighbourhood): stops a walk up a broken chain.
 MAX_PARTNERSHIP_DEPTH = 20
@@ -85,8 +114,48 @@ class PartnershipForm(forms.ModelForm):
         return month
 
 
+class OperatorsChangeShared:
+    """A shared list (organisations, themes): office users view and add; only the operators change or delete."""
+
+    def has_change_permission(self, request, obj=None):
+        return roles.is_operator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return roles.is_operator(request.user)
+
+
+class MembershipInline(admin.TabularInline):
+    """Who holds which role here, to read: roles are given and removed under *Memberships* (through the services)."""
+
+    model = Membership
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = "role held here"
+    verbose_name_plural = "roles held here (give or remove them under Memberships)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
+    """Partnerships: operators add and delete; the chair changes the page text of those they chair."""
+
+    scope_path = "pk"
+    scope_roles = roles.OFFICE_ROLES
+    edit_roles = (roles.CHAIR,)
     formfield_overrides = HTTPS_URLS
     form = PartnershipForm
     list_display = ["name", "short_name", "slug", "level", "parent", "meeting_count", "financial_year_start_month"]
@@ -102,9 +171,38 @@ class PartnershipAdmin(admin.ModelAdmin):
         ("Contact", {"fields": ["contact_email", "website"]}),
         ("Reporting", {"fields": ["financial_year_start_month", "feedback_target_days"]}),
     ]
+    inlines = [MembershipInline]
+    # Where a partnership sits (its address, level and place in the tree) is the operators' to change.
+    operator_fields = ["slug", "level", "parent"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_meetings=Count("meetings", distinct=True))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not roles.is_operator(request.user):
+            fields += [name for name in self.operator_fields if name not in fields]
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return super().get_prepopulated_fields(request, obj) if roles.is_operator(request.user) else {}
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not roles.is_operator(request.user):
+            actions.pop("delete_selected", None)
+        return actions
+
+    def has_add_permission(self, request):
+        return roles.is_operator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return roles.is_operator(request.user)
+
+    def delete_queryset(self, request, queryset):
+        if not roles.is_operator(request.user):
+            raise PermissionDenied("Only the platform's operators delete partnerships.")
+        super().delete_queryset(request, queryset)
 
     @admin.display(description="Meetings", ordering="_meetings")
     def meeting_count(self, obj):
@@ -112,7 +210,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(OperatorsChangeShared, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "kind", "is_grassroots", "people_count"]
     list_filter = ["kind", "is_grassroots"]
@@ -127,6 +225,27 @@ class OrganisationAdmin(admin.ModelAdmin):
         return obj._people
 
 
+def people_in_scope(queryset, user):
+    """``queryset`` (participants) narrowed to the people of the partnerships ``user`` sees people in.
+
+    A person belongs to a partnership when they came to (or registered for)
+    one of its meetings or hold a role in it; people with neither are not yet
+    placed and every office sees them (so a person just added can be found).
+    """
+    if user.is_superuser:
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    ids = sorted(roles.covered_ids(user, *PEOPLE_ROLES))
+    if not ids:
+        return queryset.none()
+    placed = Participant.objects.filter(Q(attendances__isnull=False) | Q(user__memberships__isnull=False)).values("pk")
+    ours = Participant.objects.filter(
+        Q(attendances__meeting__partnership__in=ids) | Q(user__memberships__partnership__in=ids)
+    ).values("pk")
+    return queryset.filter(Q(pk__in=ours) | ~Q(pk__in=placed))
+
+
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "organisation", "voice", "is_system_staff", "user"]
@@ -137,10 +256,13 @@ class ParticipantAdmin(admin.ModelAdmin):
     readonly_fields = ["erased_at", "created_at"]
     list_per_page = 50
 
+    def get_queryset(self, request):
+        return people_in_scope(super().get_queryset(request), request.user)
+
 
 @admin.register(EngagementType)
 class EngagementTypeAdmin(admin.ModelAdmin):
-    """The engagement ladder. The chair may rename rungs or add one (e.g. Devolving, Co-producing)."""
+    """The engagement ladder, shared by every partnership: only the operators rename, add or remove rungs."""
 
     list_display = ["rank", "name", "promise", "item_count"]
     list_display_links = ["name"]
@@ -151,13 +273,22 @@ class EngagementTypeAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_items=Count("agenda_items", distinct=True))
 
+    def has_add_permission(self, request):
+        return roles.is_operator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return roles.is_operator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return roles.is_operator(request.user)
+
     @admin.display(description="Agenda items", ordering="_items")
     def item_count(self, obj):
         return obj._items
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(OperatorsChangeShared, admin.ModelAdmin):
     list_display = ["name", "item_count"]
     search_fields = ["name", "description"]
     ordering = ["name"]
@@ -168,3 +299,6 @@ class ThemeAdmin(admin.ModelAdmin):
     @admin.display(description="Agenda items", ordering="_items")
     def item_count(self, obj):
         return obj._items
+
+
+from . import membership_admin  # noqa: E402, F401  (registers the Membership admin)

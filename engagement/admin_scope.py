@@ -15,6 +15,12 @@ Every ``ModelAdmin`` of a partnership's records mixes in
 - saving: a record moved to a partnership outside scope is refused with a
   message next to the field (the choices already leave it out).
 
+Where viewing and changing need different roles (staff see a partnership's
+priorities, only its chair changes them), ``edit_roles`` names the roles that
+change, delete, pick choices and run any action other than a "view" one; it
+defaults to ``scope_roles``, so a person who is staff here and chair elsewhere
+changes nothing here.
+
 Inlines mix in ``ScopedChoicesInline`` for the same choices. Superusers (the
 platform operators) see everything. The rules themselves live in
 ``engagement/roles.py``.
@@ -27,6 +33,9 @@ from . import roles
 # Where each model's partnership is, for scoping choices in forms: {"app_label.model": lookup}.
 # An app adds its models here (``CHOICE_PATHS["meetings.meeting"] = "partnership"``) in its admin module.
 CHOICE_PATHS = {"engagement.partnership": "pk"}
+
+# Admin action permissions that only read records (``@admin.action(permissions=[...])``).
+READING_PERMISSIONS = {"view", "export"}
 
 
 def partnership_id_of(obj, path):
@@ -53,17 +62,23 @@ class ScopedChoicesMixin:
     """Foreign-key and many-to-many choices narrowed to the user's partnerships (``CHOICE_PATHS``)."""
 
     scope_roles = roles.OFFICE_ROLES
+    # The roles that change records and pick choices; None: the same as ``scope_roles``.
+    edit_roles = None
+
+    @property
+    def choice_roles(self):
+        return self.scope_roles if self.edit_roles is None else self.edit_roles
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
-            field.queryset = scoped_choices(field.queryset, request, self.scope_roles)
+            field.queryset = scoped_choices(field.queryset, request, self.choice_roles)
         return field
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and hasattr(field, "queryset"):
-            field.queryset = scoped_choices(field.queryset, request, self.scope_roles)
+            field.queryset = scoped_choices(field.queryset, request, self.choice_roles)
         return field
 
 
@@ -83,14 +98,33 @@ class PartnershipScopedAdmin(ScopedChoicesMixin):
         """True if ``obj`` (a saved record) belongs to a partnership the user holds one of ``scope_roles`` in."""
         return roles.covers(request.user, partnership_id_of(obj, self.scope_path), *self.scope_roles)
 
+    def in_edit_scope(self, request, obj):
+        """True if ``obj`` belongs to a partnership the user holds one of the roles that change records in."""
+        return roles.covers(request.user, partnership_id_of(obj, self.scope_path), *self.choice_roles)
+
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and (obj is None or self.in_scope(request, obj))
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or self.in_scope(request, obj))
+        return super().has_change_permission(request, obj) and (obj is None or self.in_edit_scope(request, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or self.in_scope(request, obj))
+        return super().has_delete_permission(request, obj) and (obj is None or self.in_edit_scope(request, obj))
+
+    def response_action(self, request, queryset):
+        """A bulk action reaches only the records the user may change (``edit_roles``), unless it only reads."""
+        if self.edit_roles is not None and not request.user.is_superuser:
+            names = request.POST.getlist("action")
+            try:
+                name = names[int(request.POST.get("index", 0))]
+            except (IndexError, ValueError):
+                name = names[0] if names else ""
+            action = self.get_actions(request).get(name)
+            needs = set(getattr(action[0], "allowed_permissions", ())) if action else set()
+            # Only an action that declares it merely reads ("view", "export") reaches the records seen but not changed.
+            if not needs or needs - READING_PERMISSIONS:
+                queryset = roles.scope(queryset, request.user, *self.edit_roles, path=self.scope_path)
+        return super().response_action(request, queryset)
 
     def history_view(self, request, object_id, extra_context=None):
         """A record's history only within scope (the history views look records up without ``get_queryset``)."""
@@ -105,6 +139,6 @@ class PartnershipScopedAdmin(ScopedChoicesMixin):
 
     def save_model(self, request, obj, form, change):
         """Never save a record into a partnership outside scope, whatever was posted."""
-        if not self.in_scope(request, obj):
+        if not self.in_edit_scope(request, obj):
             raise PermissionDenied("You can only save records of your own partnerships.")
         super().save_model(request, obj, form, change)

@@ -68,8 +68,9 @@ def _children(user):
 
 
 def forget_roles(user):
-    """Drop what was read of a user's roles (after their memberships change)."""
-    for attribute in ("_held_roles", "_partnership_children", "_covered"):
+    """Drop what was read of a user's roles (after their memberships change), Django's permission caches too."""
+    attributes = ("_held_roles", "_partnership_children", "_covered", "_perm_cache", "_user_perm_cache")
+    for attribute in (*attributes, "_group_perm_cache"):
         user.__dict__.pop(attribute, None)
 
 

@@ -1,20 +1,23 @@
 """The home page, a partnership's page, the health check, static pages and the 403 and 404 pages."""
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from engagement.models import Partnership
+from engagement.models import Membership, Partnership
+from engagement.query_string import QueryForm
 from meetings.models import Meeting
 from priorities.selectors import partnership_priorities
 from toolkit.page_cache import public_page
@@ -22,16 +25,93 @@ from toolkit.page_cache import public_page
 UPCOMING_ON_HOME = 6
 
 
+class DirectorySearch(QueryForm):
+    """The home page's search box: words too long or with control characters (a NUL byte) are refused."""
+
+    q = forms.CharField(required=False, max_length=200)
+
+
 @public_page
 def home(request):
-    """Partnerships and the next meetings across them."""
-    partnerships = Partnership.objects.select_related("parent").order_by("level", "name")
+    """The next meetings, and a directory of every partnership: the signed-in person's own first, then by level.
+
+    A region has hundreds of partnerships, so the directory is grouped by level
+    (system, place, neighbourhood) and, within a level, by the partnership
+    above; ``?q=`` narrows it by name, short name or web address. The number of
+    queries does not grow with the partnerships.
+    """
     upcoming = (
         Meeting.objects.upcoming()
         .exclude(status=Meeting.Status.CANCELLED)
         .select_related("partnership")[:UPCOMING_ON_HOME]
     )
-    return render(request, "partnership_portal/home.html", {"partnerships": partnerships, "upcoming": upcoming})
+    search = DirectorySearch(request.GET)
+    query = search.cleaned_data.get("q", "") if search.is_valid() else ""
+    partnerships = Partnership.objects.select_related("parent").order_by("name")
+    if query:
+        partnerships = partnerships.filter(
+            Q(name__icontains=query) | Q(short_name__icontains=query) | Q(slug__icontains=query.replace(" ", "-"))
+        )
+    partnerships = list(partnerships)
+    context = {
+        "upcoming": upcoming,
+        "query": query,
+        "query_refused": "q" in search.refused,
+        "partnership_count": len(partnerships),
+        "directory": directory(partnerships),
+        "own": own_partnerships(request.user),
+    }
+    return render(request, "partnership_portal/home.html", context)
+
+
+@dataclass
+class DirectoryGroup:
+    """Partnerships of one level under one parent (``parent`` None: those with none above them)."""
+
+    parent: Partnership | None
+    partnerships: list
+
+
+@dataclass
+class DirectoryLevel:
+    level: str
+    label: str
+    groups: list
+
+
+def directory(partnerships) -> list[DirectoryLevel]:
+    """``partnerships`` (with their parents loaded) by level, in the ladder's order, then by parent's name."""
+    levels = []
+    for level, label in Partnership.Level.choices:
+        by_parent = {}
+        for partnership in partnerships:
+            if partnership.level == level:
+                by_parent.setdefault(partnership.parent_id, []).append(partnership)
+        if not by_parent:
+            continue
+        groups = [DirectoryGroup(members[0].parent, members) for members in by_parent.values()]
+        groups.sort(key=lambda group: (group.parent is not None, group.parent.name if group.parent else ""))
+        levels.append(DirectoryLevel(level, label, groups))
+    return levels
+
+
+@dataclass
+class OwnPartnership:
+    partnership: Partnership
+    roles: list
+
+
+def own_partnerships(user) -> list[OwnPartnership]:
+    """The partnerships the person holds a role in directly, with the roles in words (one query)."""
+    if not user.is_authenticated:
+        return []
+    found = {}
+    memberships = Membership.objects.filter(user=user).select_related("partnership").order_by("partnership__name")
+    order = Membership.Role.values  # member, staff, chair, finance
+    for membership in sorted(memberships, key=lambda m: (m.partnership.name, order.index(m.role))):
+        entry = found.setdefault(membership.partnership_id, OwnPartnership(membership.partnership, []))
+        entry.roles.append(membership.get_role_display().lower())
+    return list(found.values())
 
 
 @public_page

@@ -1,30 +1,87 @@
-"""Priorities in the admin: the chair agrees priorities and manages their actions here."""
+"""Priorities in the admin: the chair agrees priorities and manages their actions here.
+
+Scoped to partnerships (``engagement.admin_scope``): staff and the chair see
+the priorities and actions of the partnerships they run; only the chair
+(of the partnership or one above it) adds, changes, archives or deletes them.
+Framework tags are national (no partnership: everyone in the office sees
+them, only the operators change them) or a partnership's own (its chair
+changes them; another partnership's office never sees them).
+"""
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Count, ProtectedError
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, ProtectedError, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from engagement import roles
+from engagement.admin_scope import CHOICE_PATHS, PartnershipScopedAdmin, ScopedChoicesInline
 from engagement.formsets import BoundedInlineFormSet
 
 from .forms import ActionAdminForm
 from .models import Action, ActionUpdate, FrameworkTag, Priority
 from .services import save_action_from_admin
 
+CHOICE_PATHS["priorities.priority"] = "partnership"
+CHOICE_PATHS["priorities.action"] = "priority__partnership"
+# The meetings a priority was agreed or discussed at (the meetings admin may set these too: the same paths).
+CHOICE_PATHS.setdefault("meetings.meeting", "partnership")
+CHOICE_PATHS.setdefault("meetings.agendaitem", "meeting__partnership")
+
+
+def visible_tags(queryset, user, *roles_):
+    """Framework tags ``user`` may see or pick: the national ones and those of partnerships they hold ``roles_`` in."""
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(Q(partnership__isnull=True) | Q(partnership__in=sorted(roles.covered_ids(user, *roles_))))
+
 
 @admin.register(FrameworkTag)
-class FrameworkTagAdmin(admin.ModelAdmin):
+class FrameworkTagAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
+    """National tags: seen by every office, changed by the operators; a partnership's own: its chair's."""
+
+    scope_roles = roles.OFFICE_ROLES
+    edit_roles = (roles.CHAIR,)
     list_display = ["name", "kind", "framework", "partnership", "order"]
-    list_filter = ["kind", "framework", "partnership"]
+    list_filter = ["kind", ("partnership", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["framework", "partnership"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["framework", "partnership"]
 
+    def get_queryset(self, request):
+        # The national tags (no partnership) as well as the user's own: not the mixin's partnership-only scope.
+        queryset = super(PartnershipScopedAdmin, self).get_queryset(request)
+        return visible_tags(queryset, request.user, *self.scope_roles)
 
-class ActionInline(admin.StackedInline):
+    def in_scope(self, request, obj):
+        return obj.partnership_id is None or super().in_scope(request, obj)
+
+    def in_edit_scope(self, request, obj):
+        if obj.partnership_id is None:
+            return roles.is_operator(request.user)
+        return super().in_edit_scope(request, obj)
+
+    def response_action(self, request, queryset):
+        if not request.user.is_superuser:
+            # Bulk actions write: never to the national tags, only to the user's own partnerships' tags.
+            queryset = queryset.filter(partnership__in=sorted(roles.covered_ids(request.user, *self.edit_roles)))
+        return super().response_action(request, queryset)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.name == "partnership" and not roles.is_operator(request.user):
+            field.required = True  # a chair's tags are their partnership's own
+            field.help_text = "The partnership whose tag this is."
+        if field is not None and db_field.name == "framework":
+            field.queryset = visible_tags(field.queryset, request.user, *self.scope_roles)
+        return field
+
+
+class ActionInline(ScopedChoicesInline, admin.StackedInline):
     model = Action
+    scope_roles = (roles.CHAIR,)
     form = ActionAdminForm
     formset = BoundedInlineFormSet
     extra = 0
@@ -60,10 +117,17 @@ class ActionSaveMixin:
 
 
 @admin.register(Priority)
-class PriorityAdmin(ActionSaveMixin, admin.ModelAdmin):
+class PriorityAdmin(ActionSaveMixin, PartnershipScopedAdmin, admin.ModelAdmin):
+    scope_roles = roles.OFFICE_ROLES
+    edit_roles = (roles.CHAIR,)
     list_display = ["number", "title", "partnership", "progress", "action_count", "is_archived", "agreed_at"]
     list_display_links = ["number", "title"]
-    list_filter = ["partnership", "is_archived", "framework_tags", "themes"]
+    list_filter = [
+        ("partnership", admin.RelatedOnlyFieldListFilter),
+        "is_archived",
+        ("framework_tags", admin.RelatedOnlyFieldListFilter),
+        "themes",
+    ]
     list_select_related = ["partnership", "agreed_at"]
     search_fields = ["title", "description", "actions__description", "partnership__name"]
     autocomplete_fields = ["partnership", "themes", "framework_tags", "agreed_at", "discussed_at"]
@@ -80,6 +144,12 @@ class PriorityAdmin(ActionSaveMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_progress().annotate(action_total=Count("actions"))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.name == "framework_tags":
+            field.queryset = visible_tags(field.queryset, request.user, *self.choice_roles)
+        return field
 
     @admin.display(description="progress")
     def progress(self, obj):
@@ -140,7 +210,7 @@ class PriorityAdmin(ActionSaveMixin, admin.ModelAdmin):
         self.message_user(request, f"{count} priorit{'y' if count == 1 else 'ies'} brought back.", messages.SUCCESS)
 
 
-class ActionUpdateInline(admin.TabularInline):
+class ActionUpdateInline(ScopedChoicesInline, admin.TabularInline):
     """Progress notes. Status changes are made with the action's status field, never here."""
 
     model = ActionUpdate
@@ -153,10 +223,18 @@ class ActionUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
+    scope_path = "priority__partnership"
+    scope_roles = roles.OFFICE_ROLES
+    edit_roles = (roles.CHAIR,)
     form = ActionAdminForm
     list_display = ["description_short", "priority", "horizon", "owner_display", "due_date", "status", "overdue_flag"]
-    list_filter = ["status", "horizon", "priority__partnership", "priority"]
+    list_filter = [
+        "status",
+        "horizon",
+        ("priority__partnership", admin.RelatedOnlyFieldListFilter),
+        ("priority", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["priority", "owner_organisation", "owner_participant__organisation"]
     search_fields = ["description", "priority__title", "owner_organisation__name", "owner_participant__name"]
     autocomplete_fields = ["priority", "owner_organisation", "owner_participant", "agenda_items"]
@@ -183,6 +261,8 @@ class ActionAdmin(admin.ModelAdmin):
         return obj.is_overdue()
 
     def save_model(self, request, obj, form, change):
+        if not self.in_edit_scope(request, obj):
+            raise PermissionDenied("You can only save the actions of the partnerships you chair.")
         save_action_from_admin(form, request.user)
 
     def save_formset(self, request, form, formset, change):

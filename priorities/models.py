@@ -82,6 +82,12 @@ class FrameworkTag(models.Model):
 
 
 class PriorityQuerySet(models.QuerySet):
+    def for_user(self, user, *roles_):
+        """The priorities of the partnerships where ``user`` holds one of ``roles_`` (staff or chair if none given)."""
+        from engagement import roles
+
+        return roles.scope(self, user, *(roles_ or roles.OFFICE_ROLES), path="partnership")
+
     def current(self):
         return self.filter(is_archived=False)
 
@@ -223,6 +229,12 @@ class Priority(models.Model):
 
 
 class ActionQuerySet(models.QuerySet):
+    def for_user(self, user, *roles_):
+        """The actions of the partnerships where ``user`` holds one of ``roles_`` (staff or chair if none given)."""
+        from engagement import roles
+
+        return roles.scope(self, user, *(roles_ or roles.OFFICE_ROLES), path="priority__partnership")
+
     def with_latest_note(self):
         """``latest_note`` and ``latest_note_on``: the newest progress note, as two subqueries."""
         newest = ActionUpdate.objects.filter(action=OuterRef("pk")).order_by("-date", "-created_at", "-pk")
@@ -262,16 +274,21 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(owned)
 
     def notable_by(self, user):
-        """Actions the user may add progress notes to: all for staff and the chair, else their own."""
-        if is_office(user):
+        """Actions the user may add progress notes to: those of the partnerships they run, and their own."""
+        if user.is_authenticated and user.is_superuser:
             return self.all()
-        return self.owned_by(user)
+        return self.filter(pk__in=self.for_user(user).values("pk")) | self.owned_by(user)
 
 
-def is_office(user):
-    from engagement.roles import OFFICE_ROLES, has_role
+def runs_partnership_ids(user):
+    """The ids of the partnerships ``user`` runs (staff or chair there or above); None: all (an operator)."""
+    from engagement import roles
 
-    return has_role(user, *OFFICE_ROLES)
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
+        return None
+    return roles.covered_ids(user, *roles.OFFICE_ROLES)
 
 
 def ownership_keys(user):
@@ -289,15 +306,19 @@ def ownership_keys(user):
 
 
 def note_permission(user):
-    """A function telling, without queries, whether ``user`` may add notes to an action (for lists)."""
-    if is_office(user):
+    """A function telling, without queries, whether ``user`` may add notes to an action (for lists).
+
+    The action's priority must be loaded (``for_listing`` prefetches actions
+    under their priority, which sets it).
+    """
+    runs = runs_partnership_ids(user)
+    if runs is None:
         return lambda action: True
     keys = ownership_keys(user)
-    if keys is None:
-        return lambda action: False
-    participant_pk, organisation_pk = keys
+    participant_pk, organisation_pk = keys if keys is not None else (None, None)
     return lambda action: (
-        action.owner_participant_id == participant_pk
+        action.priority.partnership_id in runs
+        or bool(participant_pk and action.owner_participant_id == participant_pk)
         or bool(organisation_pk and action.owner_organisation_id == organisation_pk)
     )
 

@@ -1,7 +1,9 @@
 """Priority pages: the public plan, one priority, progress notes, and the action plan files.
 
 Priorities and their actions are public, like agendas. Adding a progress note
-is for staff, the chair and the action's owner (see ``models.ownership_keys``).
+is for the staff and chair of the action's partnership (or one above it) and
+the action's owner (see ``models.ownership_keys``); the office of another
+partnership gets "not found".
 """
 
 from django.contrib import messages
@@ -9,8 +11,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from engagement import roles
 from engagement.models import Partnership
 from engagement.query_string import has_filters, page_number
 from toolkit.exports import csv_response, xlsx_bytes, xlsx_response
@@ -75,6 +79,9 @@ def action_note_new(request, pk):
         Action.objects.select_related("priority__partnership", "owner_organisation", "owner_participant"), pk=pk
     )
     if not action.can_be_updated_by(request.user):
+        if roles.has_role(request.user, *roles.OFFICE_ROLES):
+            # Staff or chair of another partnership: this partnership's actions are not theirs to work on.
+            raise Http404("This action is not one of your partnerships'.")
         raise PermissionDenied("Only staff, the chair and the action's owner can add progress notes.")
     form = ProgressNoteForm(request.POST or None, action=action)
     if request.method == "POST" and form.is_valid():

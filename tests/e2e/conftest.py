@@ -44,6 +44,8 @@ DEMO_USERS = {
     "staff": "staff",
     "chair": "chair",
     "finance": "finance",
+    # The demo's action plan is Lancashire and South Cumbria's: its staff add progress notes.
+    "lsc_staff": "lsc-staff",
 }
 TIMEOUT_MS = 15_000
 

@@ -40,7 +40,7 @@ PAGES = [
     ("staff", "/meetings/items/{agenda_item}/response/"),
     ("staff", "/reports/"),
     ("staff", "/reports/year-review/lewisham/2023/"),
-    ("staff", "/priorities/actions/{action}/notes/new/"),
+    ("lsc_staff", "/priorities/actions/{action}/notes/new/"),
     # Finance, and the chair as the other approver
     ("finance", "/reports/"),
     ("finance", "/finance/claims/"),
