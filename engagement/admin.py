@@ -6,10 +6,12 @@ every admin whose model keeps a history.
 """
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,6 +19,18 @@ from .models import EngagementType, Organisation, Participant, Partnership, Them
 
 # Deeper than any real hierarchy (system > place > neighbourhood): stops a walk up a broken chain.
 MAX_PARTNERSHIP_DEPTH = 20
+
+
+def _related_count(model, field):
+    """How many ``model`` rows point at each listed row (``field`` = OuterRef), as a subquery.
+
+    A list's counts, not ``Count`` over a join: that would group the whole related table (a region's
+    54,000 agenda items) before the page of 100 rows is taken. ``model`` may be a label, so that
+    engagement names other apps' models without importing them.
+    """
+    model = apps.get_model(model) if isinstance(model, str) else model
+    rows = model._default_manager.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
 # Web addresses typed without a scheme are taken as https (Django 6's default), in every back-office form.
@@ -104,7 +118,7 @@ class PartnershipAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_meetings=Count("meetings", distinct=True))
+        return super().get_queryset(request).annotate(_meetings=_related_count("meetings.Meeting", "partnership"))
 
     @admin.display(description="Meetings", ordering="_meetings")
     def meeting_count(self, obj):
@@ -120,7 +134,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     ordering = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_people=Count("participants", distinct=True))
+        return super().get_queryset(request).annotate(_people=_related_count(Participant, "organisation"))
 
     @admin.display(description="People", ordering="_people")
     def people_count(self, obj):
@@ -136,6 +150,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation", "user"]
     readonly_fields = ["erased_at", "created_at"]
     list_per_page = 50
+    show_full_result_count = False  # a region: no second count of the whole table
 
 
 @admin.register(EngagementType)
@@ -149,7 +164,7 @@ class EngagementTypeAdmin(admin.ModelAdmin):
     fields = ["name", "rank", "promise", "description"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_items=Count("agenda_items", distinct=True))
+        return super().get_queryset(request).annotate(_items=_related_count("meetings.AgendaItem", "engagement_type"))
 
     @admin.display(description="Agenda items", ordering="_items")
     def item_count(self, obj):
@@ -163,7 +178,7 @@ class ThemeAdmin(admin.ModelAdmin):
     ordering = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_items=Count("agenda_items", distinct=True))
+        return super().get_queryset(request).annotate(_items=_related_count("meetings.AgendaItem", "themes"))
 
     @admin.display(description="Agenda items", ordering="_items")
     def item_count(self, obj):

@@ -2,7 +2,8 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Count, ProtectedError
+from django.db.models import Count, OuterRef, ProtectedError, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -65,6 +66,7 @@ class PriorityAdmin(ActionSaveMixin, admin.ModelAdmin):
     list_display_links = ["number", "title"]
     list_filter = ["partnership", "is_archived", "framework_tags", "themes"]
     list_select_related = ["partnership", "agreed_at"]
+    show_full_result_count = False  # a region: no second count of the whole table
     search_fields = ["title", "description", "actions__description", "partnership__name"]
     autocomplete_fields = ["partnership", "themes", "framework_tags", "agreed_at", "discussed_at"]
     ordering = ["partnership__name", "order", "number"]
@@ -79,7 +81,9 @@ class PriorityAdmin(ActionSaveMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_progress().annotate(action_total=Count("actions"))
+        actions = Action.objects.filter(priority=OuterRef("pk")).order_by().values("priority")
+        action_total = Coalesce(Subquery(actions.annotate(n=Count("pk")).values("n")), 0)  # no GROUP BY of them all
+        return super().get_queryset(request).with_progress().annotate(action_total=action_total)
 
     @admin.display(description="progress")
     def progress(self, obj):
@@ -156,11 +160,11 @@ class ActionUpdateInline(admin.TabularInline):
 class ActionAdmin(admin.ModelAdmin):
     form = ActionAdminForm
     list_display = ["description_short", "priority", "horizon", "owner_display", "due_date", "status", "overdue_flag"]
-    list_filter = ["status", "horizon", "priority__partnership", "priority"]
+    list_filter = ["status", "horizon", "priority__partnership"]  # a region has ~900 priorities: search them
     list_select_related = ["priority", "owner_organisation", "owner_participant__organisation"]
     search_fields = ["description", "priority__title", "owner_organisation__name", "owner_participant__name"]
     autocomplete_fields = ["priority", "owner_organisation", "owner_participant", "agenda_items"]
-    date_hierarchy = "due_date"
+    show_full_result_count = False  # a region: no second count of the whole table
     ordering = ["priority__partnership__name", "priority__number", "horizon", "order"]
     inlines = [ActionUpdateInline]
     fieldsets = [
