@@ -178,7 +178,7 @@ class ThemeAdmin(admin.ModelAdmin):
     ordering = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_items=_related_count("meetings.AgendaItem", "themes"))
+        return super().get_queryset(request).annotate(_items=_related_count("meetings.AgendaItem_themes", "theme"))
 
     @admin.display(description="Agenda items", ordering="_items")
     def item_count(self, obj):

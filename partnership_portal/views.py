@@ -6,6 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch
 from django.http import JsonResponse
@@ -15,23 +16,31 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from engagement.models import Partnership
+from engagement.query_string import page_number
 from meetings.models import Meeting
 from priorities.selectors import partnership_priorities
 from toolkit.page_cache import public_page
 
 UPCOMING_ON_HOME = 6
+# The home page's directory of partnerships, this many at a time.
+PARTNERSHIPS_ON_HOME = 30
 
 
 @public_page
 def home(request):
     """Partnerships and the next meetings across them."""
-    partnerships = Partnership.objects.select_related("parent").order_by("level", "name")
+    partnerships = Partnership.objects.select_related("parent").order_by("level", "name", "pk")
+    page = Paginator(partnerships, PARTNERSHIPS_ON_HOME).get_page(page_number(request))  # a region has 300
     upcoming = (
         Meeting.objects.upcoming()
         .exclude(status=Meeting.Status.CANCELLED)
         .select_related("partnership")[:UPCOMING_ON_HOME]
     )
-    return render(request, "partnership_portal/home.html", {"partnerships": partnerships, "upcoming": upcoming})
+    return render(
+        request,
+        "partnership_portal/home.html",
+        {"partnerships": page.object_list, "page_obj": page, "upcoming": upcoming},
+    )
 
 
 @public_page

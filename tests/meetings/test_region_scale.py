@@ -235,3 +235,27 @@ def test_you_said_we_did_makes_the_same_queries_for_3_or_30_partnerships(client,
     few = queries_for(client, reverse("you_said_we_did"))
     build_region(SIZES[1] - SIZES[0])
     assert queries_for(client, reverse("you_said_we_did")) == few
+
+
+def test_the_theme_and_partnership_lists_count_by_subquery(admin_client, partnership):
+    from engagement.models import Theme
+
+    theme = Theme.objects.create(name="Access")
+    meeting = make_meeting(partnership, start=days_from_now(7))
+    for _ in range(2):
+        make_item(meeting).themes.add(theme)
+    themes = admin_client.get(reverse("admin:engagement_theme_changelist")).context["cl"].result_list
+    assert {t.name: t._items for t in themes}["Access"] == 2
+    listed = admin_client.get(reverse("admin:engagement_partnership_changelist")).context["cl"].result_list
+    assert {p.slug: p._meetings for p in listed}["lewisham"] == 1
+
+
+def test_the_home_page_lists_thirty_partnerships_a_page_in_flat_queries(client, db, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    build_region(SIZES[0])
+    few = queries_for(client, reverse("home"))
+    build_region(SIZES[1] + 5 - SIZES[0])
+    assert queries_for(client, reverse("home")) == few
+    assert len(client.get(reverse("home")).context["partnerships"]) == 30
+    assert len(client.get(reverse("home"), {"page": 2}).context["partnerships"]) == 5
+    assert client.get(reverse("home"), {"page": "nonsense"}).status_code == 200
