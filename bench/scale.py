@@ -191,6 +191,9 @@ def matrix_pages(world):
             continue
         url = url_for(name, world)
         pages += [Page(f"{name} `{url}`", url, role) for role in roles[: 2 if roles[0] == "anonymous" else 1]]
+        if name == "meeting_calendar":  # what a calendar app subscribes to: one partnership's feed
+            one = f"{url}?partnership={world['slug']}"
+            pages += [Page(f"{name} `{one}`", one, role) for role in roles[:1]]
     for name in sorted({name for name, _ in discover()} - EXPECTED.keys()):
         untimed.append(f"`{name}`: not in the URL matrix yet, so nothing says who may open it")
     return pages, untimed
