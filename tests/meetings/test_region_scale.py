@@ -259,3 +259,19 @@ def test_the_home_page_lists_thirty_partnerships_a_page_in_flat_queries(client, 
     assert len(client.get(reverse("home")).context["partnerships"]) == 30
     assert len(client.get(reverse("home"), {"page": 2}).context["partnerships"]) == 5
     assert client.get(reverse("home"), {"page": "nonsense"}).status_code == 200
+
+
+def test_recording_views_offers_the_partnerships_people_not_the_regions(client_for, partnership):
+    from meetings.forms import senders_for
+
+    meeting = make_meeting(partnership, start=days_from_now(-3), status=Meeting.Status.HELD)
+    item = make_item(meeting)
+    ours = Participant.objects.create(name="Our regular")
+    attend(meeting, ours)
+    newcomer = Participant.objects.create(name="Not at any meeting yet")
+    theirs = Participant.objects.create(name="Someone of another partnership")
+    attend(make_meeting(make_partnership(slug="far-away")), theirs)
+    assert set(senders_for(item)) == {ours, newcomer}
+    response = client_for("staff").get(reverse("record_views", args=[item.pk]))
+    assert "Our regular" in response.content.decode()
+    assert "Someone of another partnership" not in response.content.decode()
