@@ -110,7 +110,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 client = Client()
-client.force_login(User.objects.get(username='member'), backend='django.contrib.auth.backends.ModelBackend')
+client.force_login(User.objects.get(username='member'), backend='engagement.backends.MembershipBackend')
 name = settings.SESSION_COOKIE_NAME
 print(f'{name}={client.cookies[name].value}')
 ")

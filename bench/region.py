@@ -10,7 +10,7 @@ about 200 people, papers, views and "we did" responses, three priorities with
 actions, a draft year review, a payment policy, and claims with their lines on
 a share of the attendances. Every new partnership has a chair and a staff
 user, every system a finance user, and one person in twenty has a login as a
-member; their roles are today's Django groups.
+member; each holds their role as a ``Membership`` of their partnership.
 
 Everything is written with ``bulk_create`` in batches, so no model's
 ``save()`` runs: what ``save()`` or a service would do is done here by hand
@@ -26,13 +26,13 @@ import itertools
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from engagement.models import EngagementType, Organisation, Participant, Partnership, Theme
+from engagement.models import EngagementType, Membership, Organisation, Participant, Partnership, Theme
 from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF
 from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Paper, Response, YearReview
 from priorities.models import Action, ActionUpdate, Priority
@@ -127,28 +127,33 @@ def _partnerships(lsc):
 
 
 def _users(partnerships, people_with_logins):
-    """A chair and a staff user per partnership, finance per system, members; in today's groups."""
+    """A chair and a staff user per partnership, finance per system, members; each a Membership there."""
     password = make_password(None)  # unusable: nobody signs in as them
     specs = []
     for partnership in partnerships:
-        specs.append((f"{partnership.slug}-chair", CHAIR, True))
-        specs.append((f"{partnership.slug}-staff", STAFF, True))
+        specs.append((f"{partnership.slug}-chair", partnership, CHAIR, True))
+        specs.append((f"{partnership.slug}-staff", partnership, STAFF, True))
         if partnership.level == Partnership.Level.SYSTEM:
-            specs.append((f"{partnership.slug}-finance", FINANCE, True))
-    specs += [(f"region-member-{n:05d}", MEMBER, False) for n in range(people_with_logins)]
+            specs.append((f"{partnership.slug}-finance", partnership, FINANCE, True))
+    specs += [
+        (f"region-member-{n:05d}", partnerships[n % len(partnerships)], MEMBER, False)
+        for n in range(people_with_logins)
+    ]
     users = _bulk(
         User,
         [
             User(username=name, email=f"{name}@region.example.org", password=password, is_staff=is_staff)
-            for name, _, is_staff in specs
+            for name, _, _, is_staff in specs
         ],
     )
-    groups = dict(Group.objects.values_list("name", "pk"))
-    roles = [role for _, role, _ in specs]
     _bulk(
-        User.groups.through,
-        [User.groups.through(user_id=user.pk, group_id=groups[role]) for user, role in zip(users, roles, strict=True)],
+        Membership,
+        [
+            Membership(user=user, partnership=partnership, role=role)
+            for user, (_, partnership, role, _) in zip(users, specs, strict=True)
+        ],
     )
+    roles = [role for _, _, role, _ in specs]
     members = [user for user, role in zip(users, roles, strict=True) if role == MEMBER]
     finance = [user for user, role in zip(users, roles, strict=True) if role == FINANCE]
     return members, finance

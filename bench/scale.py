@@ -81,7 +81,7 @@ logging.getLogger("django.request").setLevel(logging.ERROR)
 
 from django.conf import settings  # noqa: E402
 from django.contrib import admin  # noqa: E402
-from django.contrib.auth.models import Group, User  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
@@ -89,7 +89,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench import region  # noqa: E402
-from engagement.models import Participant, Partnership  # noqa: E402
+from engagement.models import Membership, Participant, Partnership  # noqa: E402
 from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF  # noqa: E402
 from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Response  # noqa: E402
 from reimbursement.models import Claim, ClaimLine  # noqa: E402
@@ -105,24 +105,25 @@ TARGET_MS = 300.0
 NOISE_MS = 5.0
 COUNTED = [Partnership, Participant, User, Meeting, AgendaItem, Attendance, Feedback, Response, Claim, ClaimLine]
 
-# The group that gives each role the benchmark signs in as today (engagement/roles.py).
-ROLE_GROUPS = {"member": MEMBER, "staff": STAFF, "finance": FINANCE, "chair": CHAIR}
+# The backend a benchmark client signs in with: the portal's own (settings.AUTHENTICATION_BACKENDS), as
+# signing in does; a session naming a backend the settings do not list is nobody's.
+LOGIN_BACKEND = "engagement.backends.MembershipBackend"
 
 
 def users_for_roles():
     """The user who plays each role: ``{role: user}``, ``None`` for anonymous, plus a superuser.
 
-    The one place that says how a user holds a role. Today a role is a Django group, so each of the URL
-    matrix's demo users is put in its role's group (load_demo has done so already). When roles belong
-    to partnerships (issue 13: ``Membership(user, partnership, role)``), give each user here the
-    membership of the partnership the matrix's world belongs to (Lewisham); nothing else changes.
-    (Lewisham's chair will then see Lewisham's rows in the back office, where a superuser sees the
-    whole region's: ADMIN_ROLE_ORDER says which of the two the admin lists are timed as.)
+    The one place that says how a user holds a role: a ``Membership(user, partnership, role)``. Each of
+    the URL matrix's demo users holds their role in Lewisham, the partnership the matrix's world belongs
+    to (load_demo has given it already; this makes sure). Lewisham's chair sees Lewisham's rows in the
+    back office, where a superuser sees the whole region's: ADMIN_ROLE_ORDER says which of the two the
+    admin lists are timed as, and the superuser's rows are the ones that grow with the region.
     """
+    lewisham = Partnership.objects.get(slug="lewisham")
     users = {"anonymous": None}
-    for role, group in ROLE_GROUPS.items():
+    for role in (MEMBER, STAFF, FINANCE, CHAIR):
         user = User.objects.get(username=DEMO_USERS[role])
-        user.groups.add(Group.objects.get(name=group))
+        Membership.objects.get_or_create(user=user, partnership=lewisham, role=role)
         users[role] = user
     users["superuser"], _ = User.objects.get_or_create(
         username="bench-superuser", defaults={"is_staff": True, "is_superuser": True}
@@ -190,6 +191,9 @@ def matrix_pages(world):
             continue
         url = url_for(name, world)
         pages += [Page(f"{name} `{url}`", url, role) for role in roles[: 2 if roles[0] == "anonymous" else 1]]
+        if name == "meeting_calendar":  # what a calendar app subscribes to: one partnership's feed
+            one = f"{url}?partnership={world['slug']}"
+            pages += [Page(f"{name} `{one}`", one, role) for role in roles[:1]]
     for name in sorted({name for name, _ in discover()} - EXPECTED.keys()):
         untimed.append(f"`{name}`: not in the URL matrix yet, so nothing says who may open it")
     return pages, untimed
@@ -342,7 +346,7 @@ def main():
     for role, user in users.items():
         clients[role] = Client()
         if user is not None:
-            clients[role].force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            clients[role].force_login(user, backend=LOGIN_BACKEND)
 
     # DEBUG=0 serves static files from a collectstatic manifest; the benchmark has none.
     plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}

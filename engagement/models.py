@@ -213,6 +213,8 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="participant_unique_email")
         ]
+        # A region's lists and feeds sort and filter on these (issue 13: bench/scale.py).
+        indexes = [models.Index(fields=["name"], name="participant_name")]
 
     def __str__(self):
         return self.name

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from engagement.models import Organisation, Participant, Partnership, Theme
 from engagement.query_string import QueryForm
@@ -324,6 +325,26 @@ class SendViewsForm(forms.Form):
         return text
 
 
+def senders_for(item):
+    """Who the views on ``item`` may be from: its partnership's people, and people at no meeting yet.
+
+    Not every person in the region: a region's 60,000 names in one list took seconds to send and
+    meant nothing to the staff choosing from it. The partnership's people are those registered or
+    recorded at its meetings, or who sent views on its agenda items.
+    """
+    people = Participant.objects.filter(erased_at__isnull=True).order_by("name")
+    if item is None:
+        return people
+    partnership_id = item.meeting.partnership_id
+    # IN (…) rather than EXISTS: under OR, PostgreSQL hashes each list once instead of probing per person.
+    at_its_meetings = Attendance.objects.filter(meeting__partnership_id=partnership_id).values("participant_id")
+    views_on_its_items = Feedback.objects.filter(agenda_item__meeting__partnership_id=partnership_id).values(
+        "participant_id"
+    )
+    at_any_meeting = Attendance.objects.values("participant_id")
+    return people.filter(Q(pk__in=at_its_meetings) | Q(pk__in=views_on_its_items) | ~Q(pk__in=at_any_meeting))
+
+
 class RecordViewsForm(forms.ModelForm):
     """Views staff received by email, phone, paper or in the meeting."""
 
@@ -334,9 +355,9 @@ class RecordViewsForm(forms.ModelForm):
         help_texts = {"participant": "Choose “Not known” if the person did not give their name."}
         widgets = {"text": forms.Textarea(attrs={"rows": 5}), "themes": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, item=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = Participant.objects.filter(erased_at__isnull=True).order_by("name")
+        self.fields["participant"].queryset = senders_for(item)
         self.fields["participant"].empty_label = "Not known"
         self.fields["channel"].choices = [c for c in Feedback.Channel.choices if c[0] != Feedback.Channel.PORTAL]
         self.fields["themes"].queryset = Theme.objects.order_by("name")

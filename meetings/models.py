@@ -125,7 +125,12 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="meeting_ends_after_start"),
         ]
-        indexes = [models.Index(fields=["partnership", "start"])]
+        indexes = [
+            models.Index(fields=["partnership", "start"]),
+            # A region's lists and feeds sort and filter on these (issue 13: bench/scale.py).
+            models.Index(fields=["start"], name="meeting_start"),
+            models.Index(fields=["end"], name="meeting_end"),
+        ]
 
     def __str__(self):
         return f"{self.title} ({timezone.localtime(self.start):%d %b %Y})"
@@ -208,6 +213,8 @@ class AgendaItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "order"], name="agenda_item_unique_order"),
         ]
+        # A region's lists and feeds sort and filter on these (issue 13: bench/scale.py).
+        indexes = [models.Index(fields=["feedback_status"], name="agendaitem_feedback_status")]
 
     def __str__(self):
         return self.title
@@ -357,6 +364,8 @@ class Feedback(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "feedback"
+        # A region's lists and feeds sort and filter on these (issue 13: bench/scale.py).
+        indexes = [models.Index(fields=["created_at"], name="feedback_created_at")]
 
     def __str__(self):
         return f"Views on {self.agenda_item}"
@@ -394,6 +403,8 @@ class Response(models.Model):
 
     class Meta:
         ordering = ["-decided_on"]
+        # A region's lists and feeds sort and filter on these (issue 13: bench/scale.py).
+        indexes = [models.Index(fields=["decided_on"], name="response_decided_on")]
 
     def __str__(self):
         return f"Response on {self.agenda_item}"

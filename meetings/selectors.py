@@ -8,7 +8,18 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When, prefetch_related_objects
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -175,6 +186,12 @@ def _with_waiting(items, today):
     return items
 
 
+def _views_count():
+    """How many views each item has, as a subquery: a join and GROUP BY would count every item before paging."""
+    views = Feedback.objects.filter(agenda_item=OuterRef("pk")).order_by().values("agenda_item")
+    return Coalesce(Subquery(views.annotate(n=Count("pk")).values("n")), 0)
+
+
 def waiting_for_feedback(partnership: Partnership | None = None) -> QuerySet[AgendaItem]:
     """Agenda items whose people are still waiting to hear back, oldest first, per partnership.
 
@@ -186,7 +203,7 @@ def waiting_for_feedback(partnership: Partnership | None = None) -> QuerySet[Age
         .select_related("meeting__partnership", "engagement_type")
         .annotate(
             waiting_since=Coalesce("feedback_requested_on", TruncDate("meeting__start")),
-            views_count=Count("feedback", distinct=True),
+            views_count=_views_count(),
         )
         .order_by("meeting__partnership__name", "waiting_since", "meeting__start", "order")
     )
@@ -200,7 +217,7 @@ def responded_items(partnership: Partnership | None = None) -> QuerySet[AgendaIt
     items = (
         AgendaItem.objects.filter(feedback_status=AgendaItem.FeedbackStatus.RESPONDED)
         .select_related("meeting__partnership", "engagement_type")
-        .annotate(views_count=Count("feedback", distinct=True))
+        .annotate(views_count=_views_count())
         .prefetch_related(Prefetch("responses", queryset=Response.objects.order_by("decided_on", "pk")))
         .order_by("meeting__partnership__name", "-meeting__start", "order")
     )
@@ -214,13 +231,24 @@ def with_days_waiting(items: Iterable[AgendaItem], today: datetime.date | None =
     return _with_waiting(list(items), today or timezone.localdate())
 
 
-def overdue_feedback(today: datetime.date | None = None, user=None) -> list[AgendaItem]:
+def overdue_feedback(today: datetime.date | None = None, user=None) -> QuerySet[AgendaItem]:
     """Items waiting longer than their partnership's target, the longest wait first (for the chair).
 
-    With ``user``, only the partnerships they run (``AgendaItem.objects.for_user``).
+    Worked out by the database, so the chair's panel reads ten rows and a count, not every item
+    waiting in a region: an item is overdue when it has waited since before ``today`` less its
+    partnership's ``feedback_target_days`` (one condition per target in use; there are few).
+    Each item has ``days_waiting`` and ``is_overdue`` once read (``with_days_waiting``). With ``user``,
+    only the partnerships they run (``AgendaItem.objects.for_user``).
     """
-    items = waiting_for_feedback()
+    today = today or timezone.localdate()
+    targets = Partnership.objects.order_by().values_list("feedback_target_days", flat=True).distinct()
+    overdue = Q(pk__in=[])
+    for target in targets:
+        overdue |= Q(
+            meeting__partnership__feedback_target_days=target,
+            waiting_since__lt=today - datetime.timedelta(days=target),
+        )
+    items = waiting_for_feedback().filter(overdue)
     if user is not None:
         items = items.for_user(user)
-    items = with_days_waiting(items, today)
-    return sorted((item for item in items if item.is_overdue), key=lambda item: -item.days_waiting)
+    return items.order_by("waiting_since", "meeting__start", "order", "pk")

@@ -306,6 +306,9 @@ FINANCIAL_RECORD_RETENTION_YEARS = envint("FINANCIAL_RECORD_RETENTION_YEARS", 6)
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 60)
 # The apps whose content visitors see: saving or deleting any of their records drops every cached page.
 PUBLIC_PAGE_CONTENT_APPS = ["engagement", "meetings", "priorities"]
+# The calendar feed (/meetings/calendar.ics) lists upcoming meetings and those that ended in the last
+# FEED_PAST_DAYS days (a year by default), not every meeting ever held.
+FEED_PAST_DAYS = envint("FEED_PAST_DAYS", 365)
 
 
 class QuietForbidden(logging.Filter):

@@ -23,6 +23,7 @@ from priorities.selectors import partnership_priorities
 from toolkit.page_cache import public_page
 
 UPCOMING_ON_HOME = 6
+# The home page's directory of partnerships, this many at a time.
 
 
 class DirectorySearch(QueryForm):

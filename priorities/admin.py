@@ -11,7 +11,8 @@ changes them; another partnership's office never sees them).
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, ProtectedError, Q
+from django.db.models import Count, OuterRef, ProtectedError, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -129,6 +130,7 @@ class PriorityAdmin(ActionSaveMixin, PartnershipScopedAdmin, admin.ModelAdmin):
         "themes",
     ]
     list_select_related = ["partnership", "agreed_at"]
+    show_full_result_count = False  # a region: no second count of the whole table
     search_fields = ["title", "description", "actions__description", "partnership__name"]
     autocomplete_fields = ["partnership", "themes", "framework_tags", "agreed_at", "discussed_at"]
     ordering = ["partnership__name", "order", "number"]
@@ -143,7 +145,9 @@ class PriorityAdmin(ActionSaveMixin, PartnershipScopedAdmin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_progress().annotate(action_total=Count("actions"))
+        actions = Action.objects.filter(priority=OuterRef("pk")).order_by().values("priority")
+        action_total = Coalesce(Subquery(actions.annotate(n=Count("pk")).values("n")), 0)  # no GROUP BY of them all
+        return super().get_queryset(request).with_progress().annotate(action_total=action_total)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -238,7 +242,7 @@ class ActionAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     list_select_related = ["priority", "owner_organisation", "owner_participant__organisation"]
     search_fields = ["description", "priority__title", "owner_organisation__name", "owner_participant__name"]
     autocomplete_fields = ["priority", "owner_organisation", "owner_participant", "agenda_items"]
-    date_hierarchy = "due_date"
+    show_full_result_count = False  # a region: no second count of the whole table
     ordering = ["priority__partnership__name", "priority__number", "horizon", "order"]
     inlines = [ActionUpdateInline]
     fieldsets = [

@@ -25,20 +25,6 @@ from django.utils import timezone
 from engagement.models import Membership, Partnership
 from tests.factories import attend, make_item, make_meeting
 
-# Scoped on other branches while this test was written: the lead empties this set after merging them.
-SCOPED_ON_OTHER_BRANCHES = {
-    "meetings.meeting",
-    "meetings.agendaitem",
-    "meetings.paper",
-    "meetings.attendance",
-    "meetings.feedback",
-    "meetings.response",
-    "meetings.yearreview",
-    "reimbursement.paymentpolicy",
-    "reimbursement.claim",
-}
-PENDING_REASON = "scoped on wip/meetings / wip/money"
-
 # Models with no partnership's records, and why.
 SHARED = {
     "auth.group": "no groups are used (roles are memberships); the operators' own",
@@ -139,14 +125,7 @@ def registered_labels():
 
 
 def scoped_cases():
-    return [
-        pytest.param(
-            label,
-            marks=[pytest.mark.xfail(strict=False, reason=PENDING_REASON)] if label in SCOPED_ON_OTHER_BRANCHES else [],
-        )
-        for label in registered_labels()
-        if label in PARTNERSHIP_ROWS
-    ]
+    return [label for label in registered_labels() if label in PARTNERSHIP_ROWS]
 
 
 class World:

@@ -141,8 +141,8 @@ EXPECTED = {
     "action_note_new":           ({"pk": "@action"},                                  "L FFNNF FOOF O"),
     # Reports: the year review is a draft in the demo, so only office roles and finance see it
     "report_index":              ({},                                                 "L FFOOO FOOO O"),
-    "year_review":               ({"slug": "@slug", "year": "@year"},                 "L FFOOO FNNN O"),
-    "year_review_file":          ({"slug": "@slug", "year": "@year", "fmt": "csv"},   "L FFOOO FNNN O"),
+    "year_review":               ({"slug": "@slug", "year": "@year"},                 "L FFOOO FFFF O"),
+    "year_review_file":          ({"slug": "@slug", "year": "@year", "fmt": "csv"},   "L FFOOO FFFF O"),
     "action_plan_csv":           ({"slug": "@slug"},                                  EVERYONE),
     "action_plan_xlsx":          ({"slug": "@slug"},                                  EVERYONE),
     # Claims: the member's own (a submitted claim, a draft past its deadline, a receipt); approvers of its

@@ -7,7 +7,7 @@ inline to it. Registrations are listed by ``participation.MeetingRegistrations``
 from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count
+from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,7 +18,7 @@ from engagement.admin_scope import PartnershipScopedAdmin, ScopedChoicesInline
 from engagement.files import clean_upload
 from engagement.formsets import BoundedInlineFormSet
 
-from ..models import AgendaItem, Meeting, Paper, counted
+from ..models import AgendaItem, Attendance, Meeting, Paper, _count
 from .participation import FinanceReads, MeetingRegistrations
 
 # Where items that change number wait while an agenda is saved: the top of a
@@ -170,7 +170,7 @@ class AgendaItemAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     search_fields = ["title", "presenter", "description", "outcome", "meeting__title"]
     list_select_related = ["meeting__partnership", "engagement_type"]
     autocomplete_fields = ["meeting", "themes"]
-    date_hierarchy = "meeting__start"
+    show_full_result_count = False  # a region: no second count of the whole table
     ordering = ["-meeting__start", "order"]
     list_per_page = 50
 
@@ -242,9 +242,9 @@ class PaperAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     list_display = ["title", "meeting_date", "meeting", "visibility", "kind", "agenda_item"]
     list_filter = [MeetingWhenFilter, "visibility", "meeting__partnership"]
     search_fields = ["title", "meeting__title", "agenda_item__title"]
-    list_select_related = ["meeting", "agenda_item"]
+    list_select_related = ["meeting__partnership", "agenda_item"]
+    show_full_result_count = False  # a region: no second count of the whole table
     autocomplete_fields = ["meeting", "agenda_item"]
-    date_hierarchy = "meeting__start"
     ordering = ["-meeting__start", "order", "title"]
     fields = ["meeting", "agenda_item", "title", "file", "url", "visibility", "order"]
 
@@ -279,8 +279,8 @@ class MeetingAdmin(MeetingRegistrations, FinanceReads, PartnershipScopedAdmin, a
     list_display_links = ["start_display", "title"]
     list_filter = [WhenFilter, "status", "format", "partnership"]
     search_fields = ["title", "venue", "summary", "partnership__name", "agenda_items__title"]
-    date_hierarchy = "start"
     list_select_related = ["partnership"]
+    show_full_result_count = False  # a region: no second count of the whole table
     autocomplete_fields = ["partnership"]
     ordering = ["-start"]
     list_per_page = 50
@@ -304,9 +304,9 @@ class MeetingAdmin(MeetingRegistrations, FinanceReads, PartnershipScopedAdmin, a
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                _items=Count("agenda_items", distinct=True),
-                _attendees=Count("attendances", filter=counted("attendances"), distinct=True),
+            .annotate(  # subqueries: joins would multiply items by attendances over the whole table
+                _items=_count(AgendaItem.objects.filter(meeting=OuterRef("pk"))),
+                _attendees=_count(Attendance.objects.counted().filter(meeting=OuterRef("pk"))),
             )
         )
 

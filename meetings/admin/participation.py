@@ -191,7 +191,7 @@ class AttendanceAdmin(FinanceReads, PartnershipScopedAdmin, admin.ModelAdmin):
     search_fields = ["participant__name", "participant__email", "meeting__title"]
     list_select_related = ["participant__organisation", "meeting__partnership"]
     autocomplete_fields = ["participant", "meeting"]
-    date_hierarchy = "meeting__start"
+    show_full_result_count = False  # a region: no second count of the whole table
     ordering = ["-meeting__start", "participant__name"]
     list_per_page = 100
     actions = ["export_sign_in_sheet"]
@@ -256,7 +256,7 @@ class FeedbackAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     search_fields = ["text", "participant__name", "agenda_item__title"]
     list_select_related = ["agenda_item__meeting", "participant"]
     autocomplete_fields = ["agenda_item", "participant", "themes"]
-    date_hierarchy = "created_at"
+    show_full_result_count = False  # a region: no second count of the whole table
     readonly_fields = ["recorded_by"]
     fields = ["agenda_item", "participant", "channel", "text", "themes", "created_at", "recorded_by"]
 
@@ -285,7 +285,7 @@ class ResponseAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     search_fields = ["what_we_did", "decided_by", "agenda_item__title", "reason"]
     list_select_related = ["agenda_item__meeting"]
     autocomplete_fields = ["agenda_item"]
-    date_hierarchy = "decided_on"
+    show_full_result_count = False  # a region: no second count of the whole table
     readonly_fields = ["recorded_by", "created_at"]
     fields = [
         "agenda_item",

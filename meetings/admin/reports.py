@@ -67,6 +67,7 @@ class YearReviewAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     list_display = ["partnership_label", "year_label", "status", "is_public", "report_link", "updated_at"]
     list_filter = ["status", "is_public", "partnership", "year"]
     list_select_related = ["partnership"]
+    show_full_result_count = False  # a region: no second count of the whole table
     search_fields = ["partnership__name", "partnership__short_name"]
     ordering = ["partnership__name", "-year"]
     readonly_fields = ["report_link"]

@@ -4,7 +4,7 @@ from django import template
 
 from engagement.roles import OFFICE_ROLES, has_role
 
-from ..selectors import overdue_feedback
+from ..selectors import overdue_feedback, with_days_waiting
 
 register = template.Library()
 
@@ -18,4 +18,4 @@ def waiting_too_long(context):
     if request is None or not has_role(request.user, *OFFICE_ROLES):
         return None
     items = overdue_feedback(user=request.user)
-    return {"items": items[:PANEL_LIMIT], "total": len(items)}
+    return {"items": with_days_waiting(items[:PANEL_LIMIT]), "total": items.count()}

@@ -160,7 +160,7 @@ def record_views(request, pk):
     """Views staff received by email, phone, paper or in the meeting."""
     item = get_object_or_404(AgendaItem.objects.for_user(request.user).select_related("meeting__partnership"), pk=pk)
     if request.method == "POST":
-        form = RecordViewsForm(request.POST)
+        form = RecordViewsForm(request.POST, item=item)
         if form.is_valid():
             services.send_views(
                 item,
@@ -173,7 +173,7 @@ def record_views(request, pk):
             messages.success(request, f"Views on “{item.title}” recorded.")
             return redirect(f"{item.meeting.get_absolute_url()}#item-{item.pk}")
     else:
-        form = RecordViewsForm()
+        form = RecordViewsForm(item=item)
     return render(request, "meetings/participation/record_views.html", {"item": item, "form": form})
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -19,7 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
 from toolkit.downloads import attachment, download_name
-from toolkit.page_cache import public_page
+from toolkit.page_cache import content_version, public_page
 from toolkit.pdf import html_to_pdf, stylesheet
 
 from ..forms import PartnershipFilterForm
@@ -178,10 +179,23 @@ def uk_time_zone():
     return zone
 
 
-def calendar_meetings(partnership=None):
-    """Every meeting with its partnership and agenda titles, in two queries however many there are."""
+def feed_window(now=None):
+    """The oldest meeting end a feed lists: ``settings.FEED_PAST_DAYS`` (365 by default) before now.
+
+    A calendar app wants what is coming and what happened lately, not every meeting ever held: a
+    region's feed of six years would be thousands of events on every poll.
+    """
+    return (now or timezone.now()) - datetime.timedelta(days=settings.FEED_PAST_DAYS)
+
+
+def calendar_meetings(partnership=None, now=None):
+    """Upcoming meetings and those of the last ``FEED_PAST_DAYS``, with their partnership and agenda titles.
+
+    Two queries however many there are; one partnership's (``?partnership=<slug>``) or everyone's.
+    """
     meetings = (
-        Meeting.objects.select_related("partnership")
+        Meeting.objects.filter(end__gte=feed_window(now))
+        .select_related("partnership")
         .prefetch_related(
             Prefetch(
                 "agenda_items",
@@ -197,16 +211,34 @@ def calendar_meetings(partnership=None):
     return meetings
 
 
+def feed_cache_key(request, partnership):
+    """The same feed for everyone, signed in or not, while the content and the day are unchanged."""
+    slug = partnership.slug if partnership else ""
+    site = f"{request.scheme}://{request.get_host()}"  # the events' URLs are absolute
+    return f"meeting-feed:{content_version()}:{timezone.localdate()}:{settings.FEED_PAST_DAYS}:{site}:{slug}"
+
+
 @public_page
 def meeting_calendar(request):
-    """All meetings (or one partnership's, ``?partnership=<slug>``) as an iCalendar feed."""
+    """Upcoming and recent meetings (or one partnership's, ``?partnership=<slug>``) as an iCalendar feed.
+
+    The feed is the same for every reader (it lists no members' papers), so its text is kept in the
+    cache for signed-in readers too (for ``PUBLIC_PAGE_CACHE_SECONDS``; 0 never), until content
+    changes (``toolkit.page_cache``) or the day does.
+    """
     form = PartnershipFilterForm(request.GET)
     if not form.is_valid():
         # A calendar app subscribed to a mistyped address hears "not found", not an empty calendar.
         raise Http404(" ".join(form.problems))
     partnership = form.cleaned_data["partnership"]
-    calendar = build_calendar(calendar_meetings(partnership), partnership, request.build_absolute_uri)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    key = feed_cache_key(request, partnership)
+    body = cache.get(key) if seconds > 0 else None
+    if body is None:
+        body = build_calendar(calendar_meetings(partnership), partnership, request.build_absolute_uri).to_ical()
+        if seconds > 0:
+            cache.set(key, body, seconds)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     filename = download_name(partnership.slug if partnership else "", "meetings", extension="ics")
     response["Content-Disposition"] = content_disposition_header(False, filename)
     patch_cache_control(response, public=True, max_age=FEED_MAX_AGE_SECONDS)

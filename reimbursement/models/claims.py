@@ -260,7 +260,11 @@ class Claim(RateCard):
                 name="claim_hours_in_range",
             ),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            # A region's lists and feeds sort and filter on these (issue 13: bench/scale.py).
+            models.Index(fields=["submitted_at"], name="claim_submitted_at"),
+        ]
 
     def __str__(self):
         return f"Claim {self.pk} by {self.claimant} for {self.attendance.meeting}"

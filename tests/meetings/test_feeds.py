@@ -14,6 +14,13 @@ from tests.factories import aware, make_item, make_meeting, make_partnership
 LONDON = ZoneInfo("Europe/London")
 
 
+@pytest.fixture(autouse=True)
+def every_year_in_the_feed(settings):
+    """These tests' meetings are on fixed dates (2023, 2024): the feed's window (FEED_PAST_DAYS) is
+    widened to take them all; tests/meetings/test_region_scale.py tests the window itself."""
+    settings.FEED_PAST_DAYS = 365 * 50
+
+
 def fetch_calendar(client, **query):
     response = client.get(reverse("meeting_calendar"), query)
     assert response.status_code == 200
