@@ -41,6 +41,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import roles
 from .admin_scope import PartnershipScopedAdmin
+from .formsets import BoundedInlineFormSet
 from .models import EngagementType, Membership, Organisation, Participant, Partnership, Theme
 
 # Who sees people's records, in the partnerships they hold one of these roles in.
@@ -142,6 +143,8 @@ class MembershipInline(admin.TabularInline):
     """Who holds which role here, to read: roles are given and removed under *Memberships* (through the services)."""
 
     model = Membership
+    formset = BoundedInlineFormSet
+    max_num = 1000
     fields = ["user", "role", "created_at"]
     readonly_fields = fields
     extra = 0

@@ -20,8 +20,7 @@ from engagement.models import Organisation, Participant, Partnership, Theme
 from engagement.validators import validate_typed_date
 from meetings.models import AgendaItem, Meeting
 
-# No action of a partnership is due before this day (the portal's records start
-# long after it), nor more than this many years ahead: such dates are typos.
+# No action is due before this day (the records start long after it), nor too many years ahead: typos.
 EARLIEST_DUE_DATE = datetime.date(2000, 1, 1)
 LATEST_DUE_YEARS_AHEAD = 10
 

@@ -10,7 +10,7 @@ import json
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Value, When
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,7 +21,7 @@ from django.utils.text import Truncator
 from engagement import roles
 from engagement.admin import ParticipantAdmin as BaseParticipantAdmin
 from engagement.admin_scope import PartnershipScopedAdmin, partnership_id_of
-from engagement.models import Membership, Participant
+from engagement.models import Participant
 from toolkit.downloads import attachment, download_name
 
 from .. import services, sign_in_sheet
@@ -324,16 +324,7 @@ class ParticipantAdmin(BaseParticipantAdmin):
 
     actions = ["export_data", "erase"]
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        ids = sorted(roles.covered_ids(request.user, *roles.OFFICE_ROLES))
-        if not ids:
-            return queryset.none()
-        came = Attendance.objects.filter(participant=OuterRef("pk"), meeting__partnership__in=ids)
-        belongs = Membership.objects.filter(user=OuterRef("user"), partnership__in=ids)
-        return queryset.filter(Q(Exists(came)) | Q(Exists(belongs)))
+    # The list itself is engagement's ``ParticipantAdmin.get_queryset``: people of the partnerships one runs.
 
     def is_office(self, request, obj=None):
         """Staff or chair somewhere for the list; for one person, of a partnership they take part in."""

@@ -134,7 +134,7 @@ def test_finance_approves_and_sends_back_claims_then_exports_and_pays_the_run(br
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the payment run (CSV)").click()
     download = download_info.value
-    assert re.fullmatch(r"payment-run-\d{4}-\d\d-\d\d-\d{4}\.csv", download.suggested_filename)
+    assert re.fullmatch(r"payment-run-lewisham-[a-z-]+-\d{4}-\d\d-\d\d-\d{4}\.csv", download.suggested_filename)
     rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
     assert rows[0][:3] == ["Claim id", "Claimant", "Email"]
     assert rows[0][-2:] == ["Approved by", "Approved on"]
