@@ -30,12 +30,10 @@ every admin whose model keeps a history.
 """
 
 from django import forms
-from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -43,24 +41,13 @@ from . import roles
 from .admin_scope import PartnershipScopedAdmin
 from .formsets import BoundedInlineFormSet
 from .models import EngagementType, Membership, Organisation, Participant, Partnership, Theme
+from .subqueries import count_pointing_here
 
 # Who sees people's records, in the partnerships they hold one of these roles in.
 PEOPLE_ROLES = roles.REPORT_ROLES
 
 # Deeper than any real hierarchy (system > place > neighbourhood): stops a walk up a broken chain.
 MAX_PARTNERSHIP_DEPTH = 20
-
-
-def _related_count(model, field):
-    """How many ``model`` rows point at each listed row (``field`` = OuterRef), as a subquery.
-
-    A list's counts, not ``Count`` over a join: that would group the whole related table (a region's
-    54,000 agenda items) before the page of 100 rows is taken. ``model`` may be a label, so that
-    engagement names other apps' models without importing them.
-    """
-    model = apps.get_model(model) if isinstance(model, str) else model
-    rows = model._default_manager.filter(**{field: OuterRef("pk")}).order_by().values(field)
-    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
 
 
 # Web addresses typed without a scheme are taken as https (Django 6's default), in every back-office form.
@@ -193,7 +180,7 @@ class PartnershipAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     operator_fields = ["slug", "level", "parent"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_meetings=_related_count("meetings.Meeting", "partnership"))
+        return super().get_queryset(request).annotate(_meetings=count_pointing_here("meetings.Meeting", "partnership"))
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -235,7 +222,7 @@ class OrganisationAdmin(OperatorsChangeShared, admin.ModelAdmin):
     ordering = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_people=_related_count(Participant, "organisation"))
+        return super().get_queryset(request).annotate(_people=count_pointing_here(Participant, "organisation"))
 
     @admin.display(description="People", ordering="_people")
     def people_count(self, obj):
@@ -289,7 +276,9 @@ class EngagementTypeAdmin(admin.ModelAdmin):
     fields = ["name", "rank", "promise", "description"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_items=_related_count("meetings.AgendaItem", "engagement_type"))
+        return (
+            super().get_queryset(request).annotate(_items=count_pointing_here("meetings.AgendaItem", "engagement_type"))
+        )
 
     def has_add_permission(self, request):
         return roles.is_operator(request.user)
@@ -312,7 +301,7 @@ class ThemeAdmin(OperatorsChangeShared, admin.ModelAdmin):
     ordering = ["name"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_items=_related_count("meetings.AgendaItem_themes", "theme"))
+        return super().get_queryset(request).annotate(_items=count_pointing_here("meetings.AgendaItem_themes", "theme"))
 
     @admin.display(description="Agenda items", ordering="_items")
     def item_count(self, obj):

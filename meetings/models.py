@@ -5,14 +5,14 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from engagement import roles
 from engagement.files import RandomName
 from engagement.models import EngagementType, Participant, Partnership, Theme
+from engagement.subqueries import count_pointing_here
 from engagement.validators import validate_typed_date
 
 # An attendance that counts: the person came and is not system staff.
@@ -26,11 +26,6 @@ def counted(prefix):
         & Q(**{f"{prefix}__counts_as_staff": False})
         & Q(**{f"{prefix}__participant__is_system_staff": False})
     )
-
-
-def _count(related):
-    """``SELECT COUNT(*)`` of ``related`` (filtered on ``OuterRef``) as a subquery, 0 when there are none."""
-    return Coalesce(Subquery(related.order_by().values("meeting").annotate(n=Count("pk")).values("n")), 0)
 
 
 class PartnershipQuerySet(models.QuerySet):
@@ -68,11 +63,9 @@ class MeetingQuerySet(PartnershipQuerySet):
         Each count is its own subquery: counting both over two joins would multiply
         the rows (items × attendances) for every meeting before counting them.
         """
-        attendances = Attendance.objects.counted().filter(meeting=OuterRef("pk"))
-        items = AgendaItem.objects.filter(meeting=OuterRef("pk"), is_business=True)
         return self.select_related("partnership").annotate(
-            attendee_count=_count(attendances),
-            item_count=_count(items),
+            attendee_count=count_pointing_here(Attendance.objects.counted(), "meeting"),
+            item_count=count_pointing_here(AgendaItem.objects.filter(is_business=True), "meeting"),
         )
 
     def for_agenda(self):

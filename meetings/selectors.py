@@ -16,7 +16,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     When,
     prefetch_related_objects,
 )
@@ -24,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from engagement.models import Organisation, Participant, Partnership
+from engagement.subqueries import count_pointing_here
 
 from .models import COUNTED_ATTENDANCE, AgendaItem, Attendance, Feedback, Meeting, Response, waited
 
@@ -186,12 +186,6 @@ def _with_waiting(items, today):
     return items
 
 
-def _views_count():
-    """How many views each item has, as a subquery: a join and GROUP BY would count every item before paging."""
-    views = Feedback.objects.filter(agenda_item=OuterRef("pk")).order_by().values("agenda_item")
-    return Coalesce(Subquery(views.annotate(n=Count("pk")).values("n")), 0)
-
-
 def waiting_for_feedback(partnership: Partnership | None = None) -> QuerySet[AgendaItem]:
     """Agenda items whose people are still waiting to hear back, oldest first, per partnership.
 
@@ -203,7 +197,7 @@ def waiting_for_feedback(partnership: Partnership | None = None) -> QuerySet[Age
         .select_related("meeting__partnership", "engagement_type")
         .annotate(
             waiting_since=Coalesce("feedback_requested_on", TruncDate("meeting__start")),
-            views_count=_views_count(),
+            views_count=count_pointing_here(Feedback, "agenda_item"),
         )
         .order_by("meeting__partnership__name", "waiting_since", "meeting__start", "order")
     )
@@ -217,7 +211,7 @@ def responded_items(partnership: Partnership | None = None) -> QuerySet[AgendaIt
     items = (
         AgendaItem.objects.filter(feedback_status=AgendaItem.FeedbackStatus.RESPONDED)
         .select_related("meeting__partnership", "engagement_type")
-        .annotate(views_count=_views_count())
+        .annotate(views_count=count_pointing_here(Feedback, "agenda_item"))
         .prefetch_related(Prefetch("responses", queryset=Response.objects.order_by("decided_on", "pk")))
         .order_by("meeting__partnership__name", "-meeting__start", "order")
     )

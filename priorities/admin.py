@@ -11,14 +11,14 @@ changes them; another partnership's office never sees them).
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, ProtectedError, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import ProtectedError, Q
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from engagement import roles
 from engagement.admin_scope import CHOICE_PATHS, PartnershipScopedAdmin, ScopedChoicesInline
 from engagement.formsets import BoundedInlineFormSet
+from engagement.subqueries import count_pointing_here
 
 from .forms import ActionAdminForm
 from .models import Action, ActionUpdate, FrameworkTag, Priority
@@ -145,8 +145,7 @@ class PriorityAdmin(ActionSaveMixin, PartnershipScopedAdmin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        actions = Action.objects.filter(priority=OuterRef("pk")).order_by().values("priority")
-        action_total = Coalesce(Subquery(actions.annotate(n=Count("pk")).values("n")), 0)  # no GROUP BY of them all
+        action_total = count_pointing_here(Action, "priority")  # no GROUP BY of them all
         return super().get_queryset(request).with_progress().annotate(action_total=action_total)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

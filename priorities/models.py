@@ -11,12 +11,12 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from engagement.models import Organisation, Participant, Partnership, Theme
+from engagement.subqueries import count_pointing_here
 from engagement.validators import validate_typed_date
 from meetings.models import AgendaItem, Meeting
 
@@ -92,24 +92,9 @@ class PriorityQuerySet(models.QuerySet):
 
     def with_progress(self):
         """``live_action_count`` (not dropped) and ``done_action_count``, without joins that multiply rows."""
-        live = (
-            Action.objects.filter(priority=OuterRef("pk"))
-            .exclude(status=Action.Status.DROPPED)
-            .order_by()
-            .values("priority")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        done = (
-            Action.objects.filter(priority=OuterRef("pk"), status=Action.Status.DONE)
-            .order_by()
-            .values("priority")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
         return self.annotate(
-            live_action_count=Coalesce(Subquery(live), 0),
-            done_action_count=Coalesce(Subquery(done), 0),
+            live_action_count=count_pointing_here(Action.objects.exclude(status=Action.Status.DROPPED), "priority"),
+            done_action_count=count_pointing_here(Action.objects.filter(status=Action.Status.DONE), "priority"),
         )
 
     def for_listing(self, actions=None):

@@ -7,7 +7,6 @@ inline to it. Registrations are listed by ``participation.MeetingRegistrations``
 from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -17,8 +16,9 @@ from engagement.admin import HTTPS_URLS, https_by_default
 from engagement.admin_scope import PartnershipScopedAdmin, ScopedChoicesInline
 from engagement.files import clean_upload
 from engagement.formsets import BoundedInlineFormSet
+from engagement.subqueries import count_pointing_here
 
-from ..models import AgendaItem, Attendance, Meeting, Paper, _count
+from ..models import AgendaItem, Attendance, Meeting, Paper
 from .participation import FinanceReads, MeetingRegistrations
 
 # Where items that change number wait while an agenda is saved: the top of a
@@ -305,8 +305,8 @@ class MeetingAdmin(MeetingRegistrations, FinanceReads, PartnershipScopedAdmin, a
             super()
             .get_queryset(request)
             .annotate(  # subqueries: joins would multiply items by attendances over the whole table
-                _items=_count(AgendaItem.objects.filter(meeting=OuterRef("pk"))),
-                _attendees=_count(Attendance.objects.counted().filter(meeting=OuterRef("pk"))),
+                _items=count_pointing_here(AgendaItem, "meeting"),
+                _attendees=count_pointing_here(Attendance.objects.counted(), "meeting"),
             )
         )
 
