@@ -6,25 +6,29 @@ Every ``ModelAdmin`` of a partnership's records mixes in
 (``scope_roles``). The mixin then narrows, in one place:
 
 - the change list, and with it every bulk action, to records in scope;
-- the change, delete and history pages: a record outside scope is "not
-  found" (Django's admin answers a redirect to the index with a message,
-  as it does for a deleted record), never shown;
+- the change and delete pages: a record outside scope is "not found"
+  (Django's admin answers a redirect to the index with a message, as it
+  does for a deleted record), never shown; its history pages are a 403;
 - every foreign-key and many-to-many choice whose model is in
   ``CHOICE_PATHS`` (a chair adding an agenda item can pick only their own
   partnerships' meetings);
-- saving: a record moved to a partnership outside scope is refused with a
-  message next to the field (the choices already leave it out).
+- saving: a record posted into a partnership outside scope is refused with
+  a 403 (the choices already leave such partnerships out).
 
 Where viewing and changing need different roles (staff see a partnership's
-priorities, only its chair changes them), ``edit_roles`` names the roles that
-change, delete, pick choices and run any action other than a "view" one; it
-defaults to ``scope_roles``, so a person who is staff here and chair elsewhere
-changes nothing here.
+priorities, only its chair changes them; finance reads meetings, only staff
+and the chair change them), ``edit_roles`` names the roles that change,
+delete, pick choices and run any bulk action that does not only read (one
+whose permissions are all in ``READING_PERMISSIONS``): such an action is
+given only the records of ``edit_queryset``. It defaults to ``scope_roles``,
+so a person who is staff here and chair elsewhere changes nothing here.
 
 Inlines mix in ``ScopedChoicesInline`` for the same choices. Superusers (the
 platform operators) see everything. The rules themselves live in
 ``engagement/roles.py``.
 """
+
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
@@ -36,6 +40,12 @@ CHOICE_PATHS = {"engagement.partnership": "pk"}
 
 # Admin action permissions that only read records (``@admin.action(permissions=[...])``).
 READING_PERMISSIONS = {"view", "export"}
+
+
+def reads_only(action):
+    """True if a bulk action declares only reading permissions (``@admin.action(permissions=["view"])``)."""
+    needs = set(getattr(action, "allowed_permissions", ()))
+    return bool(needs) and needs <= READING_PERMISSIONS
 
 
 def partnership_id_of(obj, path):
@@ -111,30 +121,41 @@ class PartnershipScopedAdmin(ScopedChoicesMixin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or self.in_edit_scope(request, obj))
 
-    def response_action(self, request, queryset):
-        """A bulk action reaches only the records the user may change (``edit_roles``), unless it only reads."""
-        if self.edit_roles is not None and not request.user.is_superuser:
-            names = request.POST.getlist("action")
-            try:
-                name = names[int(request.POST.get("index", 0))]
-            except (IndexError, ValueError):
-                name = names[0] if names else ""
-            action = self.get_actions(request).get(name)
-            needs = set(getattr(action[0], "allowed_permissions", ())) if action else set()
-            # Only an action that declares it merely reads ("view", "export") reaches the records seen but not changed.
-            if not needs or needs - READING_PERMISSIONS:
-                queryset = roles.scope(queryset, request.user, *self.edit_roles, path=self.scope_path)
-        return super().response_action(request, queryset)
+    def edit_queryset(self, request, queryset):
+        """The records of ``queryset`` the user may change: those of the partnerships they hold ``edit_roles`` in."""
+        if request.user.is_superuser:
+            return queryset
+        return roles.scope(queryset, request.user, *self.choice_roles, path=self.scope_path)
 
-    def history_view(self, request, object_id, extra_context=None):
-        """A record's history only within scope (the history views look records up without ``get_queryset``)."""
+    def get_actions(self, request):
+        """Each bulk action that does not only read is given only the records the user may change."""
+        actions = super().get_actions(request)
+        if self.edit_roles is None or request.user.is_superuser:
+            return actions  # the list's records are all the user's to change
+        return {
+            name: (func if reads_only(func) else self._on_editable(func), name, description)
+            for name, (func, name, description) in actions.items()
+        }
+
+    def _on_editable(self, func):
+        @wraps(func)
+        def action(modeladmin, request, queryset):
+            return func(modeladmin, request, self.edit_queryset(request, queryset))
+
+        return action
+
+    def _refuse_outside_scope(self, request, object_id):
+        # The history views look records up without ``get_queryset``.
         if not request.user.is_superuser and not self.get_queryset(request).filter(pk=object_id).exists():
             raise PermissionDenied
+
+    def history_view(self, request, object_id, extra_context=None):
+        """A record's history only within scope."""
+        self._refuse_outside_scope(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if not request.user.is_superuser and not self.get_queryset(request).filter(pk=object_id).exists():
-            raise PermissionDenied
+        self._refuse_outside_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):

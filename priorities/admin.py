@@ -64,12 +64,6 @@ class FrameworkTagAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
             return roles.is_operator(request.user)
         return super().in_edit_scope(request, obj)
 
-    def response_action(self, request, queryset):
-        if not request.user.is_superuser:
-            # Bulk actions write: never to the national tags, only to the user's own partnerships' tags.
-            queryset = queryset.filter(partnership__in=sorted(roles.covered_ids(request.user, *self.edit_roles)))
-        return super().response_action(request, queryset)
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and db_field.name == "partnership" and not roles.is_operator(request.user):

@@ -19,7 +19,7 @@ from engagement.formsets import BoundedInlineFormSet
 from engagement.subqueries import count_pointing_here
 
 from ..models import AgendaItem, Attendance, Meeting, Paper
-from .participation import FinanceReads, MeetingRegistrations
+from .participation import MeetingRegistrations
 
 # Where items that change number wait while an agenda is saved: the top of a
 # PostgreSQL smallint, far above any real agenda position.
@@ -261,10 +261,12 @@ class PaperAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(MeetingRegistrations, FinanceReads, PartnershipScopedAdmin, admin.ModelAdmin):
+class MeetingAdmin(MeetingRegistrations, PartnershipScopedAdmin, admin.ModelAdmin):
     """A partnership's meetings: its staff and chair edit them; its finance reads them (to check claims)."""
 
     scope_path = "partnership"
+    scope_roles = roles.REPORT_ROLES  # finance reads them too (to check claims)
+    edit_roles = roles.OFFICE_ROLES  # only staff and the chair change them, in bulk too
     formfield_overrides = HTTPS_URLS
     list_display = [
         "start_display",
@@ -341,8 +343,6 @@ class MeetingAdmin(MeetingRegistrations, FinanceReads, PartnershipScopedAdmin, a
 
     @admin.action(description="Mark the selected meetings as held", permissions=["change"])
     def mark_held(self, request, queryset):
-        # Only meetings the user runs (finance reads others in the list): for_user is staff and chair.
-        queryset = queryset.for_user(request.user, *roles.OFFICE_ROLES)
         # update() skips auto_now: the calendar's LAST-MODIFIED must move so subscribers refresh.
         updated = queryset.exclude(status=Meeting.Status.HELD).update(
             status=Meeting.Status.HELD, updated_at=timezone.now()
@@ -351,7 +351,6 @@ class MeetingAdmin(MeetingRegistrations, FinanceReads, PartnershipScopedAdmin, a
 
     @admin.action(description="Cancel the selected meetings", permissions=["change"])
     def mark_cancelled(self, request, queryset):
-        queryset = queryset.for_user(request.user, *roles.OFFICE_ROLES)
         updated = queryset.exclude(status=Meeting.Status.CANCELLED).update(
             status=Meeting.Status.CANCELLED, updated_at=timezone.now()
         )

@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 
 from engagement import roles
 from engagement.admin import ParticipantAdmin as BaseParticipantAdmin
-from engagement.admin_scope import PartnershipScopedAdmin, partnership_id_of
+from engagement.admin_scope import PartnershipScopedAdmin
 from engagement.models import Participant
 from toolkit.downloads import attachment, download_name
 
@@ -36,23 +36,6 @@ def is_office(request, partnership=None):
     if partnership is None:
         return roles.has_role(request.user, *roles.OFFICE_ROLES)
     return roles.can_run(request.user, partnership)
-
-
-class FinanceReads:
-    """Mixed in before ``PartnershipScopedAdmin``: the partnership's finance reads these records too
-    (meetings and attendance, to check claims); only its staff and chair add, change or delete them.
-    """
-
-    read_roles = roles.REPORT_ROLES
-
-    def get_queryset(self, request):
-        # The model admin's own queryset (skipping the office-only scope), scoped to the readers' roles.
-        queryset = super(PartnershipScopedAdmin, self).get_queryset(request)
-        return roles.scope(queryset, request.user, *self.read_roles, path=self.scope_path)
-
-    def has_view_permission(self, request, obj=None):
-        in_reach = obj is None or roles.covers(request.user, partnership_id_of(obj, self.scope_path), *self.read_roles)
-        return in_reach and super().has_view_permission(request, None)
 
 
 def office_rows(queryset, request, path="meeting__partnership"):
@@ -164,10 +147,12 @@ class MeetingRegistrations:
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(FinanceReads, PartnershipScopedAdmin, admin.ModelAdmin):
+class AttendanceAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     """Who registered and came, per partnership: its staff and chair (who alone see access needs) and its finance."""
 
     scope_path = "meeting__partnership"
+    scope_roles = roles.REPORT_ROLES  # its finance reads attendance (to check claims); staff and chair change it
+    edit_roles = roles.OFFICE_ROLES
     # Access needs early: it is what the chair opens this list for, and narrow screens cut the end off.
     list_display = [
         "participant",
