@@ -191,12 +191,6 @@ class PartnershipAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     def get_prepopulated_fields(self, request, obj=None):
         return super().get_prepopulated_fields(request, obj) if roles.is_operator(request.user) else {}
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not roles.is_operator(request.user):
-            actions.pop("delete_selected", None)
-        return actions
-
     def has_add_permission(self, request):
         return roles.is_operator(request.user)
 

@@ -67,10 +67,14 @@ def _children(user):
     return user._partnership_children
 
 
+# What is kept on a user object once read: ours, then Django's permission caches (ModelBackend).
+_READ_ROLE_ATTRIBUTES = ("_held_roles", "_partnership_children", "_covered")
+_READ_ROLE_ATTRIBUTES += ("_perm_cache", "_user_perm_cache", "_group_perm_cache")
+
+
 def forget_roles(user):
     """Drop what was read of a user's roles (after their memberships change), Django's permission caches too."""
-    attributes = ("_held_roles", "_partnership_children", "_covered", "_perm_cache", "_user_perm_cache")
-    for attribute in (*attributes, "_group_perm_cache"):
+    for attribute in _READ_ROLE_ATTRIBUTES:
         user.__dict__.pop(attribute, None)
 
 
