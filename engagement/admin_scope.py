@@ -30,6 +30,7 @@ platform operators) see everything. The rules themselves live in
 
 from functools import wraps
 
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
 from . import roles
@@ -66,6 +67,17 @@ def scoped_choices(queryset, request, roles_):
     if path is None:
         return queryset
     return roles.scope(queryset, request.user, *roles_, path=path)
+
+
+class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """A list filter on a related model that offers only the records the user may pick (``CHOICE_PATHS``)."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = scoped_choices(field.related_model._default_manager.all(), request, model_admin.scope_roles)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            queryset = queryset.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in queryset]
 
 
 class ScopedChoicesMixin:

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from engagement import roles
 from engagement.admin import HTTPS_URLS, ReadOnlyHistoryAdmin
-from engagement.admin_scope import CHOICE_PATHS, PartnershipScopedAdmin, scoped_choices
+from engagement.admin_scope import CHOICE_PATHS, PartnershipScopedAdmin, ScopedRelatedFieldListFilter
 from engagement.formsets import BoundedInlineFormSet
 
 from .models import CLAIM_PARTNERSHIP, Claim, ClaimLine, PaymentPolicy, Receipt
@@ -23,17 +23,6 @@ CHOICE_PATHS.update(
         "reimbursement.receipt": f"claim__{CLAIM_PARTNERSHIP}",
     }
 )
-
-
-class ScopedRelatedFieldListFilter(admin.RelatedFieldListFilter):
-    """A list filter on a related model that offers only the records the user may pick (``CHOICE_PATHS``)."""
-
-    def field_choices(self, field, request, model_admin):
-        queryset = scoped_choices(field.related_model._default_manager.all(), request, model_admin.scope_roles)
-        ordering = self.field_admin_ordering(field, request, model_admin)
-        if ordering:
-            queryset = queryset.order_by(*ordering)
-        return [(obj.pk, str(obj)) for obj in queryset]
 
 
 @admin.register(PaymentPolicy)

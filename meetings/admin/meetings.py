@@ -13,7 +13,7 @@ from django.utils.html import format_html
 
 from engagement import roles
 from engagement.admin import HTTPS_URLS, https_by_default
-from engagement.admin_scope import PartnershipScopedAdmin, ScopedChoicesInline
+from engagement.admin_scope import PartnershipScopedAdmin, ScopedChoicesInline, ScopedRelatedFieldListFilter
 from engagement.files import clean_upload
 from engagement.formsets import BoundedInlineFormSet
 from engagement.subqueries import count_pointing_here
@@ -166,7 +166,13 @@ class AgendaItemAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     scope_path = "meeting__partnership"
     list_display = ["title", "meeting_date", "partnership", "order", "start_time", "engagement_type", "feedback_status"]
     list_display_links = ["title"]
-    list_filter = [MeetingWhenFilter, "engagement_type", "feedback_status", "is_business", "meeting__partnership"]
+    list_filter = [
+        MeetingWhenFilter,
+        "engagement_type",
+        "feedback_status",
+        "is_business",
+        ("meeting__partnership", ScopedRelatedFieldListFilter),
+    ]
     search_fields = ["title", "presenter", "description", "outcome", "meeting__title"]
     list_select_related = ["meeting__partnership", "engagement_type"]
     autocomplete_fields = ["meeting", "themes"]
@@ -240,7 +246,7 @@ class PaperAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     form = PaperForm
     list_display = ["title", "meeting_date", "meeting", "visibility", "kind", "agenda_item"]
-    list_filter = [MeetingWhenFilter, "visibility", "meeting__partnership"]
+    list_filter = [MeetingWhenFilter, "visibility", ("meeting__partnership", ScopedRelatedFieldListFilter)]
     search_fields = ["title", "meeting__title", "agenda_item__title"]
     list_select_related = ["meeting__partnership", "agenda_item"]
     show_full_result_count = False  # a region: no second count of the whole table
@@ -279,7 +285,7 @@ class MeetingAdmin(MeetingRegistrations, PartnershipScopedAdmin, admin.ModelAdmi
         "view_link",
     ]
     list_display_links = ["start_display", "title"]
-    list_filter = [WhenFilter, "status", "format", "partnership"]
+    list_filter = [WhenFilter, "status", "format", ("partnership", ScopedRelatedFieldListFilter)]
     search_fields = ["title", "venue", "summary", "partnership__name", "agenda_items__title"]
     list_select_related = ["partnership"]
     show_full_result_count = False  # a region: no second count of the whole table

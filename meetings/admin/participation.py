@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 
 from engagement import roles
 from engagement.admin import ParticipantAdmin as BaseParticipantAdmin
-from engagement.admin_scope import PartnershipScopedAdmin
+from engagement.admin_scope import PartnershipScopedAdmin, ScopedRelatedFieldListFilter
 from engagement.models import Participant
 from toolkit.downloads import attachment, download_name
 
@@ -171,7 +171,7 @@ class AttendanceAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
         ("counts_as_staff", titled("system staff")),
         ("is_walk_in", titled("walk-in")),
         ("share_access_needs", titled("access needs shared")),
-        "meeting__partnership",
+        ("meeting__partnership", ScopedRelatedFieldListFilter),
     ]
     search_fields = ["participant__name", "participant__email", "meeting__title"]
     list_select_related = ["participant__organisation", "meeting__partnership"]
@@ -237,7 +237,11 @@ class AttendanceAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
 class FeedbackAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     scope_path = "agenda_item__meeting__partnership"
     list_display = ["summary", "agenda_item", "meeting_date", "participant", "channel", "created_at"]
-    list_filter = ["channel", "agenda_item__feedback_status", "agenda_item__meeting__partnership"]
+    list_filter = [
+        "channel",
+        "agenda_item__feedback_status",
+        ("agenda_item__meeting__partnership", ScopedRelatedFieldListFilter),
+    ]
     search_fields = ["text", "participant__name", "agenda_item__title"]
     list_select_related = ["agenda_item__meeting", "participant"]
     autocomplete_fields = ["agenda_item", "participant", "themes"]
@@ -266,7 +270,7 @@ class ResponseAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     scope_path = "agenda_item__meeting__partnership"
 
     list_display = ["agenda_item", "status", "changed", "decided_by", "decided_on", "reported_back_on"]
-    list_filter = ["status", "changed", "agenda_item__meeting__partnership"]
+    list_filter = ["status", "changed", ("agenda_item__meeting__partnership", ScopedRelatedFieldListFilter)]
     search_fields = ["what_we_did", "decided_by", "agenda_item__title", "reason"]
     list_select_related = ["agenda_item__meeting"]
     autocomplete_fields = ["agenda_item"]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from engagement import roles
-from engagement.admin_scope import PartnershipScopedAdmin
+from engagement.admin_scope import PartnershipScopedAdmin, ScopedRelatedFieldListFilter
 
 from ..models import YearReview
 from ..year_review.years import FIRST_YEAR, LAST_YEAR
@@ -65,7 +65,7 @@ class YearReviewAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
 
     form = YearReviewForm
     list_display = ["partnership_label", "year_label", "status", "is_public", "report_link", "updated_at"]
-    list_filter = ["status", "is_public", "partnership", "year"]
+    list_filter = ["status", "is_public", ("partnership", ScopedRelatedFieldListFilter), "year"]
     list_select_related = ["partnership"]
     show_full_result_count = False  # a region: no second count of the whole table
     search_fields = ["partnership__name", "partnership__short_name"]

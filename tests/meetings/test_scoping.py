@@ -477,3 +477,24 @@ def test_a_new_review_is_made_public_only_by_its_partnerships_chair(client, chai
     data["partnership"] = Partnership.objects.get(slug="lewisham").pk
     assert client.post(admin_url(YearReview, "add"), data).status_code == 302
     assert YearReview.objects.get(year=2024, partnership__slug="lewisham").is_public
+
+
+@pytest.mark.parametrize(
+    "model", ["meeting", "agendaitem", "paper", "attendance", "feedback", "response", "yearreview"]
+)
+def test_the_admin_partnership_filter_offers_only_the_users_partnerships(client, partnership, elsewhere, chair, model):
+    """Each meetings list's "By partnership" filter lists the partnerships one may see, not the region's."""
+    # A place below the chair's partnership: two to choose from, so Django shows the filter at all.
+    below = make_partnership(name="Below Neighbourhood", slug="below", level=Partnership.Level.NEIGHBOURHOOD)
+    below.parent = partnership
+    below.save()
+    client.force_login(chair)
+    response = client.get(reverse(f"admin:meetings_{model}_changelist"))
+    assert response.status_code == 200
+    choices = {
+        choice["display"]
+        for spec in response.context["cl"].filter_specs
+        for choice in spec.choices(response.context["cl"])
+    }
+    assert {partnership.name, below.name} <= choices
+    assert elsewhere.name not in choices
