@@ -12,6 +12,7 @@ from django.utils import timezone
 from engagement import roles
 from engagement.files import RandomName
 from engagement.models import EngagementType, Participant, Partnership, Theme
+from engagement.querysets import PartnershipQuerySet
 from engagement.subqueries import count_pointing_here
 from engagement.validators import validate_typed_date
 
@@ -26,16 +27,6 @@ def counted(prefix):
         & Q(**{f"{prefix}__counts_as_staff": False})
         & Q(**{f"{prefix}__participant__is_system_staff": False})
     )
-
-
-class PartnershipQuerySet(models.QuerySet):
-    """A queryset of one partnership's records; ``scope_path`` leads from a row to its partnership."""
-
-    scope_path = "partnership"
-
-    def for_user(self, user, *roles_):
-        """The rows of the partnerships where ``user`` holds one of ``roles_`` (staff or chair unless named)."""
-        return roles.scope(self, user, *(roles_ or roles.OFFICE_ROLES), path=self.scope_path)
 
 
 class MeetingRecordQuerySet(PartnershipQuerySet):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from engagement.models import Organisation, Participant, Partnership, Theme
+from engagement.querysets import PartnershipQuerySet
 from engagement.subqueries import count_pointing_here
 from engagement.validators import validate_typed_date
 from meetings.models import AgendaItem, Meeting
@@ -80,12 +81,8 @@ class FrameworkTag(models.Model):
         return self.name
 
 
-class PriorityQuerySet(models.QuerySet):
-    def for_user(self, user, *roles_):
-        """The priorities of the partnerships where ``user`` holds one of ``roles_`` (staff or chair if none given)."""
-        from engagement import roles
-
-        return roles.scope(self, user, *(roles_ or roles.OFFICE_ROLES), path="partnership")
+class PriorityQuerySet(PartnershipQuerySet):
+    """``for_user``: the priorities of the partnerships where a person is staff or chair (or holds the roles named)."""
 
     def current(self):
         return self.filter(is_archived=False)
@@ -212,12 +209,10 @@ class Priority(models.Model):
         return [meeting for meeting in self.meetings_discussed() if meeting.pk != self.agreed_at_id]
 
 
-class ActionQuerySet(models.QuerySet):
-    def for_user(self, user, *roles_):
-        """The actions of the partnerships where ``user`` holds one of ``roles_`` (staff or chair if none given)."""
-        from engagement import roles
+class ActionQuerySet(PartnershipQuerySet):
+    """``for_user``: the actions of the partnerships where a person is staff or chair (or holds the roles named)."""
 
-        return roles.scope(self, user, *(roles_ or roles.OFFICE_ROLES), path="priority__partnership")
+    scope_path = "priority__partnership"
 
     def with_latest_note(self):
         """``latest_note`` and ``latest_note_on``: the newest progress note, as two subqueries."""

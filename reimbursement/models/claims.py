@@ -68,8 +68,6 @@ class ClaimQuerySet(models.QuerySet):
             decided_here &= Q(**{f"{CLAIM_PARTNERSHIP}__in": sorted(ids)})
         return self.filter(own | decided_here)
 
-    visible_to = for_user  # the name the member's pages were written with
-
     def approvable_by(self, user):
         """Claims of the partnerships where ``user`` approves (finance or chair; never their own: the service)."""
         return roles.scope(self, user, *roles.APPROVER_ROLES, path=CLAIM_PARTNERSHIP)
@@ -446,8 +444,6 @@ class ReceiptQuerySet(models.QuerySet):
     def for_user(self, user):
         """Receipts of the claims ``user`` may see (their own; approvers: submitted ones of their partnerships)."""
         return self.filter(claim__in=Claim.objects.for_user(user))
-
-    visible_to = for_user
 
 
 class Receipt(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from engagement import roles
 from engagement.models import Partnership
+from engagement.querysets import PartnershipQuerySet
 from engagement.validators import validate_typed_date
 
 ZERO = Decimal("0.00")
@@ -181,10 +182,10 @@ class PaymentRoute(models.TextChoices):
     VOUCHERS = "vouchers", "Vouchers"
 
 
-class PaymentPolicyQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The policies of the partnerships where ``user`` approves or pays claims (everyone may read them)."""
-        return roles.scope(self, user, *roles.APPROVER_ROLES)
+class PaymentPolicyQuerySet(PartnershipQuerySet):
+    """``for_user``: the policies of the partnerships where a person approves or pays claims (all may read them)."""
+
+    default_roles = roles.APPROVER_ROLES
 
     def in_force(self, partnership, day):
         """The policy that applies on ``day``: the latest one in effect by then, or None."""
