@@ -34,6 +34,10 @@ Provide people with opportunities to participate by reducing barriers to partici
 
 Work together to do more with what we have - recognising limits on the funding, time and capacity available; how can we work differently to do more with the resources that are available?"""
 
+# "please send to Anne Hooper, Chair, Lewisham People's Partnership at anne.hooper@nhs.net" (Lewisham seed).
+LEWISHAM_CONTACT_NAME = "Anne Hooper, Chair"
+LEWISHAM_CONTACT_EMAIL = "anne.hooper@nhs.net"
+
 LSC_PURPOSE = (
     "How do we use the Building Health Partnerships programme to develop a new culture of working "
     "together between the VCFS and the statutory sector in neighbourhoods, ICPs and across the ICS "
@@ -174,7 +178,11 @@ def load():
             "objectives": LEWISHAM_OBJECTIVES,
             "principles": LEWISHAM_PRINCIPLES,
             "financial_year_start_month": 4,
-            "contact_email": "lpp.chair@example.org",
+            # The seed's agenda pack names whom to send views to; it gives no phone or postal address.
+            "contact_name": LEWISHAM_CONTACT_NAME,
+            "contact_email": LEWISHAM_CONTACT_EMAIL,
+            "contact_phone": "",
+            "contact_address": "",
             "website": "https://selondonics.org/lewisham-peoples-partnership",
         },
     )
@@ -187,6 +195,11 @@ def load():
             "purpose": LSC_PURPOSE,
             "objectives": LSC_OBJECTIVES,
             "financial_year_start_month": 4,
+            # The seed (a summary of discussion) names no contact: its pages show the empty state.
+            "contact_name": "",
+            "contact_email": "",
+            "contact_phone": "",
+            "contact_address": "",
         },
     )
     Partnership.objects.update_or_create(

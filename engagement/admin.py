@@ -8,6 +8,8 @@ Who may do what here (the rules; ``engagement/roles.py`` holds the checks):
   objectives, principles, contact, reporting) of those they chair. Slug,
   level and parent (the web address and the tree every role relies on) are
   read-only for everyone but the operators.
+- **Glossary terms** (``glossary_admin.py``): staff and the chair of a
+  partnership keep its plain words.
 - **Memberships** (``membership_admin.py``): the operators give any role
   anywhere; a chair gives and removes member and staff roles in the
   partnerships they chair, through ``services.give_role`` / ``remove_role``.
@@ -92,7 +94,10 @@ class PartnershipForm(forms.ModelForm):
             "purpose",
             "objectives",
             "principles",
+            "contact_name",
             "contact_email",
+            "contact_phone",
+            "contact_address",
             "website",
             "financial_year_start_month",
             "feedback_target_days",
@@ -172,7 +177,14 @@ class PartnershipAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "level", "parent"]}),
         ("What it is for", {"fields": ["purpose", "objectives", "principles"]}),
-        ("Contact", {"fields": ["contact_email", "website"]}),
+        (
+            "Contact",
+            {
+                "fields": ["contact_name", "contact_email", "contact_phone", "contact_address", "website"],
+                "description": "Shown on the partnership's page, every agenda and agenda pack, claims and the "
+                "accessibility statement.",
+            },
+        ),
         ("Reporting", {"fields": ["financial_year_start_month", "feedback_target_days"]}),
     ]
     inlines = [MembershipInline]
@@ -302,4 +314,4 @@ class ThemeAdmin(OperatorsChangeShared, admin.ModelAdmin):
         return obj._items
 
 
-from . import membership_admin  # noqa: E402, F401  (registers the Membership admin)
+from . import glossary_admin, membership_admin  # noqa: E402, F401  (register the Glossary and Membership admins)

@@ -3,11 +3,19 @@
 import datetime
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+# A phone number as people write it: ASCII digits (never "٣"), spaces, brackets, hyphens, one leading "+".
+PHONE_VALIDATOR = RegexValidator(
+    r"^\+?[0-9 ()\-]{6,30}\Z",
+    "Give a phone number of digits, spaces and brackets, e.g. 020 7946 0000 or +44 20 7946 0000.",
+)
 
 
 class Partnership(models.Model):
@@ -29,7 +37,21 @@ class Partnership(models.Model):
         blank=True,
         help_text="Principles of engagement. One a paragraph, separated by a blank line.",
     )
+    # Whom visitors, members and claimants ask (shown on its page, agendas, the agenda pack, claims and the
+    # accessibility statement); the chair keeps these up to date.
+    contact_name = models.CharField(
+        max_length=200, blank=True, help_text="Who answers, e.g. “Anne Hooper, Chair” or “The engagement team”."
+    )
     contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(
+        max_length=40,
+        blank=True,
+        validators=[PHONE_VALIDATOR],
+        help_text="A UK or international number, e.g. 020 7946 0000 or +44 20 7946 0000.",
+    )
+    contact_address = models.TextField(
+        "postal address", blank=True, max_length=500, help_text="For letters: one line of the address a line."
+    )
     website = models.URLField(blank=True)
     financial_year_start_month = models.PositiveSmallIntegerField(
         default=4, help_text="1 = January … 12 = December. UK public bodies use 4 (April)."
@@ -81,6 +103,22 @@ class Partnership(models.Model):
         if self.financial_year_start_month == 1:
             return str(year)
         return f"{year}/{str(year + 1)[-2:]}"
+
+    @property
+    def has_contact(self):
+        """True when the partnership gives a way to reach it (an email, a phone number or a postal address)."""
+        return bool(self.contact_email or self.contact_phone or self.contact_address.strip())
+
+    @property
+    def contact_phone_uri(self):
+        """``tel:+442079460000`` for ``contact_phone`` (a ``tel:`` link has digits and a leading + only)."""
+        digits = "".join(ch for ch in self.contact_phone if "0" <= ch <= "9")
+        if not digits:
+            return ""
+        return f"tel:{'+' if self.contact_phone.strip().startswith('+') else ''}{digits}"
+
+    def contact_address_lines(self):
+        return [line.strip() for line in self.contact_address.splitlines() if line.strip()]
 
     def objectives_list(self):
         return [line.strip(" ·•-\t") for line in self.objectives.splitlines() if line.strip()]
@@ -262,3 +300,88 @@ class Theme(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class GlossaryTermQuerySet(models.QuerySet):
+    def for_user(self, user, *roles_):
+        """The terms a person may change in the back office: those of the partnerships they are staff or chair of."""
+        from engagement.roles import OFFICE_ROLES, scope
+
+        return scope(self, user, *(roles_ or OFFICE_ROLES))
+
+    def for_partnership(self, partnership):
+        """The terms that hold on ``partnership``'s pages: its own and those of every partnership above it.
+
+        One query: the partnerships above are found in a subquery (up to ``GLOSSARY_LEVELS_ABOVE`` of them).
+        """
+        above = Q(pk=partnership.pk)
+        path = "children"
+        for _ in range(GLOSSARY_LEVELS_ABOVE):
+            above |= Q(**{path: partnership.pk})
+            path += "__children"
+        return self.filter(partnership__in=Partnership.objects.filter(above).values("pk")).select_related("partnership")
+
+
+# How far up the tree a partnership's pages look for terms (system > place > neighbourhood, and room to spare).
+GLOSSARY_LEVELS_ABOVE = 4
+
+
+class GlossaryTerm(models.Model):
+    """An acronym or term a partnership uses, in plain words: "LHCP" is "Lewisham Health and Care Partnership".
+
+    A partnership's pages use its own terms and those of the partnerships above
+    it; the nearest partnership's meaning wins when both define a term.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="glossary_terms")
+    term = models.CharField(
+        max_length=60,
+        validators=[
+            RegexValidator(
+                r"^[^\x00-\x1f\x7f]*\w[^\x00-\x1f\x7f]*\Z",
+                "Give the term as it is written, with at least one letter or number.",
+            )
+        ],
+        help_text="As it is written, e.g. LHCP or co-production. Acronyms in capitals are matched in capitals only.",
+    )
+    expansion = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="What the letters stand for, if it is an acronym, e.g. Lewisham Health and Care Partnership.",
+    )
+    meaning = models.TextField("plain meaning", max_length=1000, help_text="What it is, in plain words.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GlossaryTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("term"),
+                "partnership",
+                name="glossary_term_unique_per_partnership",
+                violation_error_message="This partnership's glossary already has this term.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.term
+
+    @property
+    def is_acronym(self):
+        """All capitals (LHCP, CORE20PLUS5): matched case-sensitively, so "Peg" is never "PEG"."""
+        return self.term.isupper()
+
+    @property
+    def anchor(self):
+        """The id of the term on the glossary page: ``term-lhcp``."""
+        from django.utils.text import slugify
+
+        return f"term-{slugify(self.term) or self.pk}"
+
+    @property
+    def explanation(self):
+        """ "Lewisham Health and Care Partnership — the NHS, council …" (an ``<abbr>``'s title)."""
+        meaning = " ".join(self.meaning.split())
+        return f"{self.expansion} — {meaning}" if self.expansion and meaning else (self.expansion or meaning)

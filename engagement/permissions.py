@@ -17,7 +17,7 @@ def _crud(app_label, *models, actions=("add", "change", "delete", "view")):
 ROLE_PERMISSIONS = {
     MEMBER: [],
     STAFF: [
-        *_crud("engagement", "participant", "organisation", "theme"),
+        *_crud("engagement", "participant", "organisation", "theme", "glossaryterm"),
         *_crud("engagement", "partnership", "engagementtype", actions=("view",)),
         *_crud("meetings", "attendance", "feedback", "response", "yearreview"),
         *_crud("meetings", "meeting", "agendaitem", "paper", actions=("view", "change")),
@@ -27,7 +27,7 @@ ROLE_PERMISSIONS = {
     CHAIR: [
         # Partnerships are created and deleted by the platform operators (superusers) alone.
         *_crud("engagement", "partnership", actions=("view", "change")),
-        *_crud("engagement", "membership", "organisation", "participant", "engagementtype", "theme"),
+        *_crud("engagement", "membership", "organisation", "participant", "engagementtype", "theme", "glossaryterm"),
         *_crud("meetings", "meeting", "agendaitem", "paper", "attendance", "feedback", "response", "yearreview"),
         *_crud("priorities", "priority", "action", "actionupdate", "frameworktag"),
         *_crud("reimbursement", "paymentpolicy"),

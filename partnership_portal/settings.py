@@ -261,6 +261,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Partnership Portal <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Whom people ask when a partnership gives no contact details of its own (the platform's operators); '' none.
+PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "")
 
 # Security. Production (DEBUG off) is strict by default; SECURE_SSL_REDIRECT=0
 # and SECURE_COOKIES=0 serve plain HTTP on localhost (the load benchmark).

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from engagement import glossary_views
+
 from . import views
 
 admin.site.site_header = "Partnership Portal – back office"
@@ -16,6 +18,7 @@ handler403 = "partnership_portal.views.permission_denied"
 urlpatterns = [
     path("", views.home, name="home"),
     path("p/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
+    path("p/<slug:slug>/glossary/", glossary_views.glossary, name="glossary"),
     path("healthz", views.healthz, name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     # Before Django's own account URLs: the same sign-in view, with a "Signed in as …" message.

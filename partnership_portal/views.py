@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import JsonResponse
@@ -17,7 +18,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from engagement.models import Membership, Partnership
-from engagement.query_string import QueryForm
+from engagement.query_string import QueryForm, page_number
+from meetings.forms import PartnershipFilterForm
 from meetings.models import Meeting
 from priorities.selectors import partnership_priorities
 from toolkit.page_cache import public_page
@@ -159,9 +161,28 @@ class SignInView(LoginView):
         return response
 
 
+# Partnerships' contacts on one page of the accessibility statement.
+CONTACTS_PER_PAGE = 50
+
+
+@public_page
 def accessibility(request):
-    """The accessibility statement UK public-sector sites publish."""
-    return render(request, "partnership_portal/accessibility.html")
+    """The accessibility statement UK public-sector sites publish, with whom to ask for another format.
+
+    ``?partnership=<slug>`` (the link from a partnership's pages) shows that
+    partnership's contact; without it, every partnership that gives one, a page at a time.
+    """
+    form = PartnershipFilterForm(request.GET)
+    chosen = form.cleaned_data["partnership"] if form.is_valid() else None
+    with_contacts = Partnership.objects.exclude(contact_email="", contact_phone="", contact_address="")
+    if chosen is not None or not form.is_valid():
+        contacts = Paginator(Partnership.objects.none(), CONTACTS_PER_PAGE).get_page(1)
+    else:
+        contacts = Paginator(with_contacts.order_by("name"), CONTACTS_PER_PAGE).get_page(page_number(request))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "chosen": chosen, "page_obj": contacts, "query": query.urlencode()}
+    return render(request, "partnership_portal/accessibility.html", context)
 
 
 # --- Pages for "not found" and "not allowed" (handler404 and handler403 in urls.py) ---------------

@@ -37,6 +37,12 @@ SHARED = {
 }
 
 
+def _glossary_term(world):
+    from engagement.models import GlossaryTerm
+
+    return GlossaryTerm.objects.create(partnership=world.partnership, term="LPP", meaning="Our partnership.")
+
+
 def _paper(world):
     from meetings.models import Paper
 
@@ -105,6 +111,7 @@ PARTNERSHIP_ROWS = {
     "engagement.partnership": lambda world: world.partnership,
     "engagement.membership": lambda world: Membership.objects.get(user=world.member, partnership=world.partnership),
     "engagement.participant": lambda world: world.member.participant,
+    "engagement.glossaryterm": _glossary_term,
     "meetings.meeting": lambda world: world.meeting,
     "meetings.agendaitem": lambda world: world.item,
     "meetings.paper": _paper,

@@ -114,6 +114,7 @@ EXPECTED = {
     # Public pages
     "home":                      ({},                                                 EVERYONE),
     "partnership_detail":        ({"slug": "@slug"},                                  EVERYONE),
+    "glossary":                  ({"slug": "@slug"},                                  EVERYONE),
     "healthz":                   ({},                                                 EVERYONE),
     "accessibility":             ({},                                                 EVERYONE),
     "login":                     ({},                                                 EVERYONE),

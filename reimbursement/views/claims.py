@@ -107,6 +107,10 @@ def claim_new(request):
             "form": form,
             "open_options": [option for option in options if option.can_claim],
             "closed_options": closed,
+            # Whom to ask about a meeting past its deadline: each one's partnership, once.
+            "closed_partnerships": list(
+                {option.meeting.partnership_id: option.meeting.partnership for option in closed}.values()
+            ),
             "has_participant": participant is not None,
         },
     )
