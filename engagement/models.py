@@ -112,10 +112,14 @@ class Partnership(models.Model):
     @property
     def contact_phone_uri(self):
         """``tel:+442079460000`` for ``contact_phone`` (a ``tel:`` link has digits and a leading + only)."""
-        digits = "".join(ch for ch in self.contact_phone if "0" <= ch <= "9")
+        phone = self.contact_phone.strip()
+        international = phone.startswith("+")
+        if international:
+            phone = phone.replace("(0)", "")  # "+44 (0)20 …": the 0 is dialled only from inside the country
+        digits = "".join(ch for ch in phone if "0" <= ch <= "9")
         if not digits:
             return ""
-        return f"tel:{'+' if self.contact_phone.strip().startswith('+') else ''}{digits}"
+        return f"tel:{'+' if international else ''}{digits}"
 
     def contact_address_lines(self):
         return [line.strip() for line in self.contact_address.splitlines() if line.strip()]
