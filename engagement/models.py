@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-# A phone number as people write it: ASCII digits (never "٣"), spaces, brackets, hyphens, one leading "+".
+# A phone number as people write it: 6 to 20 ASCII digits (never "٣"), with spaces, brackets and hyphens
+# between them and one leading "+".
 PHONE_VALIDATOR = RegexValidator(
-    r"^\+?[0-9 ()\-]{6,30}\Z",
+    r"^\+?(?:[ ()\-]*[0-9]){6,20}[ ()\-]*\Z",
     "Give a phone number of digits, spaces and brackets, e.g. 020 7946 0000 or +44 20 7946 0000.",
 )
 
@@ -107,7 +108,7 @@ class Partnership(models.Model):
     @property
     def has_contact(self):
         """True when the partnership gives a way to reach it (an email, a phone number or a postal address)."""
-        return bool(self.contact_email or self.contact_phone or self.contact_address.strip())
+        return bool(self.contact_email or self.contact_phone_uri or self.contact_address.strip())
 
     @property
     def contact_phone_uri(self):

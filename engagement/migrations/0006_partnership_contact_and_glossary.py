@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 max_length=40,
                 validators=[
                     django.core.validators.RegexValidator(
-                        "^\\+?[0-9 ()\\-]{6,30}\\Z",
+                        "^\\+?(?:[ ()\\-]*[0-9]){6,20}[ ()\\-]*\\Z",
                         "Give a phone number of digits, spaces and brackets, e.g. 020 7946 0000 or +44 20 7946 0000.",
                     )
                 ],

@@ -116,7 +116,9 @@ def test_staff_see_the_contact_but_do_not_change_it(client, staff_user, partners
     assert partnership.contact_phone == ""
 
 
-@pytest.mark.parametrize("phone", ["٠٢٠ ٧٩٤٦ ٠٠٠٠", "call me", "020\x007946", "1" * 41, "+44 20 7946 0000 ext <b>"])
+@pytest.mark.parametrize(
+    "phone", ["٠٢٠ ٧٩٤٦ ٠٠٠٠", "call me", "( ) - ( )", "12345", "020\x007946", "1" * 41, "+44 20 7946 0000 ext <b>"]
+)
 def test_a_phone_number_that_is_not_one_is_refused_beside_the_field(client, chair, partnership, phone):
     client.force_login(chair)
     url = reverse("admin:engagement_partnership_change", args=[partnership.pk])
