@@ -18,6 +18,7 @@ gets that far).
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -27,6 +28,7 @@ from engagement import roles
 from engagement.models import Participant, Partnership
 from meetings.models import Attendance
 
+from . import notifications
 from .models import ZERO, Claim, ClaimLine, ExpenseCategory, PaymentPolicy, PaymentRoute, PaymentRun, Receipt, money
 from .selectors import deadline_message, default_meeting_hours, line_problems, refusal_for
 
@@ -363,6 +365,7 @@ def approve_claim(claim_id: int, *, by, now: datetime.datetime | None = None) ->
         claim.decided_at = now
         _record(claim, by, now, "approved")
         claim.save()
+        transaction.on_commit(partial(notifications.claim_decided, claim.pk))
     return True
 
 
@@ -390,6 +393,7 @@ def reject_claim(claim_id: int, *, by, reason: str, now: datetime.datetime | Non
         claim.decided_at = now
         _record(claim, by, now, "rejected")
         claim.save()
+        transaction.on_commit(partial(notifications.claim_decided, claim.pk))
     return True
 
 
@@ -400,6 +404,7 @@ def _mark_paid(claim, by, reference, paid_on, now):
     claim.paid_by = by
     _record(claim, by, now, "paid")
     claim.save()
+    transaction.on_commit(partial(notifications.claim_decided, claim.pk))
 
 
 def _check_payment(by, reference):
