@@ -16,7 +16,7 @@ from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -88,18 +88,21 @@ def set_preference(kind: str, enabled: bool, *, user_id: int | None, email: str 
     """Switch ``kind`` on or off for a user (or an address); must-get kinds stay on. True if it changed."""
     if kinds.get(kind).must_get:
         return False
+    if user_id:
+        lookup = {"user_id": user_id, "kind": kind}
+    else:
+        lookup = {"user": None, "email": email.strip().lower(), "kind": kind}
     with transaction.atomic():
-        if user_id:
-            choice, created = NotificationPreference.objects.select_for_update().get_or_create(
-                user_id=user_id, kind=kind, defaults={"enabled": enabled}
-            )
-        else:
-            email = email.strip().lower()
-            choice, created = NotificationPreference.objects.select_for_update().get_or_create(
-                user=None, email=email, kind=kind, defaults={"enabled": enabled}
-            )
-        if created:
-            return not enabled  # a new "on" changes nothing: on is the default
+        choice = NotificationPreference.objects.select_for_update().filter(**lookup).first()
+        if choice is None:
+            if enabled:
+                return False  # on is the default: nothing to keep
+            try:
+                with transaction.atomic():
+                    NotificationPreference.objects.create(**lookup, enabled=False)
+            except IntegrityError:  # the same choice sent at once from two tabs: it is kept once
+                return False
+            return True
         if choice.enabled == enabled:
             return False
         choice.enabled = enabled
