@@ -10,6 +10,7 @@ transaction commits; the commands (``send_reminders``, ``send_staff_digest``,
 import datetime
 import hashlib
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -157,8 +158,13 @@ def reminders_due(meeting) -> bool:
 
 def send_reminders_for(meeting) -> int:
     """The reminder to everyone registered for ``meeting``; returns how many were written (again: none)."""
-    written = 0
     context = meeting_context(meeting)
+    with transaction.atomic():  # one commit for the meeting's reminders (and, on the database queue, their tasks)
+        return _remind(meeting, context)
+
+
+def _remind(meeting, context) -> int:
+    written = 0
     for attendance in registered_attendances(meeting):
         row = notify(
             kinds.REMINDER,

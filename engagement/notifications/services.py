@@ -193,18 +193,30 @@ def notify(
 
 
 def enqueue_send(notification_id: int, run_after: datetime.datetime | None = None) -> None:
-    """Put the send on the queue once the current transaction commits (at once outside one)."""
+    """Put the send on the queue: in the caller's transaction on the database backend, else once it commits.
+
+    The database backend's task row is written in the same transaction as the outbox row, so
+    both are kept or neither (and a thousand reminders are one commit); a queue elsewhere (RQ)
+    must not see a task before its row is committed.
+    """
     from .tasks import send_notification_task
 
-    def enqueue():
-        task = send_notification_task
-        if run_after is not None:
-            if not task.get_backend().supports_defer:
-                return  # the sweep (send_due_notifications) sends it when it is due
-            task = task.using(run_after=run_after)
+    task = send_notification_task
+    backend = task.get_backend()
+    if run_after is not None:
+        if not backend.supports_defer:
+            return  # the sweep (send_due_notifications) sends it when it is due
+        task = task.using(run_after=run_after)
+    if _queues_in_this_database(backend):
         task.enqueue(notification_id)
+    else:
+        transaction.on_commit(lambda: task.enqueue(notification_id))
 
-    transaction.on_commit(enqueue)
+
+def _queues_in_this_database(backend) -> bool:
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(backend, DatabaseBackend) and transaction.get_connection().in_atomic_block
 
 
 def build_email(notification: Notification) -> EmailMultiAlternatives:
@@ -226,9 +238,16 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
     )
     if notification.body_html:
         message.attach_alternative(notification.body_html, "text/html")
+    if not sends_attachments():
+        return message
     for attachment in notification.attachments or []:
         message.attach(attachment["filename"], attachment["content"], attachment.get("mimetype", "text/plain"))
     return message
+
+
+def sends_attachments() -> bool:
+    """GOV.UK Notify's backend refuses attachments (its messages link to the agenda instead)."""
+    return "django_gov_notify" not in settings.EMAIL_BACKEND
 
 
 def send_notification(notification_id: int, *, now: datetime.datetime | None = None) -> str:

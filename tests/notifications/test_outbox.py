@@ -129,3 +129,23 @@ def test_the_outbox_list_query_count_stays_flat(client, partnership, staff_user,
         write(partnership, key=f"flat:{n}")
     with django_assert_max_num_queries(15):
         client.get(reverse("admin:notifications_notification_changelist"))
+
+
+def test_gov_uk_notify_gets_the_plain_text_without_the_attachment(settings, partnership, member, committed):
+    from meetings import services as meeting_services
+    from meetings.models import Attendance
+    from tests.factories import make_meeting
+
+    settings.EMAIL_BACKEND = "django_gov_notify.backends.NotifyEmailBackend"
+    settings.GOVUK_NOTIFY_API_KEY = "test-key"
+    settings.GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = "8bb2ba8a-8f2b-4c87-8e8d-0c5ab2a5d0e1"
+    meeting = make_meeting(partnership, start=timezone.now() + datetime.timedelta(days=9), title="Notify forum")
+    with mock.patch("django_gov_notify.backends.NotificationsAPIClient") as client_class:
+        with committed():
+            meeting_services.register(meeting, member.participant, status=Attendance.Status.REGISTERED)
+    (call,) = client_class.return_value.send_email_notification.call_args_list
+    assert call.kwargs["email_address"] == "mina@example.org"
+    assert call.kwargs["template_id"] == "8bb2ba8a-8f2b-4c87-8e8d-0c5ab2a5d0e1"
+    assert call.kwargs["personalisation"]["subject"].startswith("You are registered: Notify forum")
+    assert 'Stop "Registration confirmed" emails' in call.kwargs["personalisation"]["body"]
+    assert Notification.objects.get().status == Notification.Status.SENT
