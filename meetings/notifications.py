@@ -18,6 +18,7 @@ from engagement import roles
 from engagement.notifications import kinds
 from engagement.notifications.models import reminder_days
 from engagement.notifications.services import (
+    SwitchedOff,
     notify,
     people_holding,
     recipient_for_participant,
@@ -132,6 +133,7 @@ def meeting_changed(meeting_id: int, changes: list[str]) -> None:
     cancelled = meeting.status == Meeting.Status.CANCELLED
     stamp = _stamp(meeting.status, meeting.start, meeting.end, meeting.venue, meeting.online_link)
     subject = f"Cancelled: {meeting.title}" if cancelled else f"Changed: {meeting.title}, {when(meeting)}"
+    switched_off = SwitchedOff.read(kinds.MEETING_CHANGED)
     for attendance in registered_attendances(meeting):
         notify(
             kinds.MEETING_CHANGED,
@@ -142,6 +144,7 @@ def meeting_changed(meeting_id: int, changes: list[str]) -> None:
             context={**meeting_context(meeting, attendance), "changes": changes, "cancelled": cancelled},
             partnership=meeting.partnership,
             attachments=[] if cancelled else [meeting_ics(meeting)],
+            switched_off=switched_off,
         )
 
 
@@ -165,6 +168,7 @@ def send_reminders_for(meeting) -> int:
 
 def _remind(meeting, context) -> int:
     written = 0
+    switched_off = SwitchedOff.read(kinds.REMINDER)
     for attendance in registered_attendances(meeting):
         row = notify(
             kinds.REMINDER,
@@ -174,6 +178,7 @@ def _remind(meeting, context) -> int:
             template="meetings/email/reminder",
             context={**context, "attendance": attendance},
             partnership=meeting.partnership,
+            switched_off=switched_off,
         )
         written += row is not None
     return written
@@ -204,6 +209,7 @@ def agenda_published(meeting) -> None:
         return
     context = meeting_context(meeting)
     context["items"] = list(meeting.agenda_items.order_by("order"))
+    switched_off = SwitchedOff.read(kinds.AGENDA_PUBLISHED)
     for recipient in people_holding(meeting.partnership, *roles.ALL_ROLES, covering=False):
         notify(
             kinds.AGENDA_PUBLISHED,
@@ -213,6 +219,7 @@ def agenda_published(meeting) -> None:
             template="meetings/email/agenda_published",
             context=context,
             partnership=meeting.partnership,
+            switched_off=switched_off,
         )
 
 
@@ -229,6 +236,7 @@ def paper_added(paper_id: int) -> None:
         "paper": paper,
         "paper_url": site_url(reverse("meeting_detail", args=[meeting.pk])),
     }
+    switched_off = SwitchedOff.read(kinds.AGENDA_PUBLISHED)
     for recipient in people_holding(meeting.partnership, *roles.ALL_ROLES, covering=False):
         notify(
             kinds.AGENDA_PUBLISHED,
@@ -238,6 +246,7 @@ def paper_added(paper_id: int) -> None:
             template="meetings/email/paper_added",
             context=context,
             partnership=meeting.partnership,
+            switched_off=switched_off,
         )
 
 

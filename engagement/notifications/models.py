@@ -37,6 +37,7 @@ class Notification(models.Model):
     subject = models.CharField(max_length=255)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    list_unsubscribe = models.URLField("unsubscribe link", max_length=500, blank=True)
     # [{"filename": ..., "content": text, "mimetype": ...}]: small text files (a meeting's .ics).
     attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)

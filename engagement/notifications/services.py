@@ -73,15 +73,40 @@ def recipient_for_participant(participant) -> Recipient | None:
     return Recipient(email=email, name=participant.name, user_id=participant.user_id)
 
 
-def wants(kind: str, *, user_id: int | None, email: str) -> bool:
-    """Whether a person gets ``kind``: always for must-get kinds; otherwise unless they switched it off."""
+def wants(kind: str, *, user_id: int | None, email: str, switched_off: "SwitchedOff | None" = None) -> bool:
+    """Whether a person gets ``kind``: always for must-get kinds; otherwise unless they switched it off.
+
+    ``switched_off`` (read once for a kind) answers without a query, for a message to many people.
+    """
     if kinds.get(kind).must_get:
         return True
+    if switched_off is not None:
+        return not switched_off.covers(user_id, email)
     if user_id:
-        choice = NotificationPreference.objects.filter(user_id=user_id, kind=kind)
+        off = NotificationPreference.objects.filter(user_id=user_id, kind=kind, enabled=False)
     else:
-        choice = NotificationPreference.objects.filter(user__isnull=True, email__iexact=email, kind=kind)
-    return choice.values_list("enabled", flat=True).first() is not False
+        off = NotificationPreference.objects.filter(user=None, email=email.strip().lower(), kind=kind, enabled=False)
+    return not off.exists()
+
+
+@dataclass(frozen=True)
+class SwitchedOff:
+    """Who switched one kind off, read in one query: for a message to a whole meeting or partnership."""
+
+    user_ids: frozenset
+    emails: frozenset
+
+    @classmethod
+    def read(cls, kind: str) -> "SwitchedOff":
+        rows = NotificationPreference.objects.filter(kind=kind, enabled=False).values_list("user_id", "email")
+        rows = list(rows)
+        return cls(
+            user_ids=frozenset(user_id for user_id, _ in rows if user_id),
+            emails=frozenset(email for user_id, email in rows if not user_id),
+        )
+
+    def covers(self, user_id, email) -> bool:
+        return user_id in self.user_ids if user_id else email.strip().lower() in self.emails
 
 
 def set_preference(kind: str, enabled: bool, *, user_id: int | None, email: str = "") -> bool:
@@ -141,6 +166,7 @@ def notify(
     context: dict | None = None,
     partnership=None,
     attachments: list[dict] | None = None,
+    switched_off: SwitchedOff | None = None,
 ) -> Notification | None:
     """Write one message to the outbox (once per ``key``) and send it after the caller's transaction commits.
 
@@ -148,7 +174,8 @@ def notify(
     ``notifications/email/base.*``; they are given ``context`` and ``recipient``, ``partnership``,
     ``contact``, ``unsubscribe_url`` (empty for must-get kinds) and ``preferences_url``.
     Returns the row (None when there is no one to send to). A person who switched the kind
-    off gets a row marked skipped, so the outbox shows why nothing went.
+    off gets a row marked skipped, so the outbox shows why nothing went. A builder writing to
+    many people passes ``switched_off`` (``SwitchedOff.read(kind)``), read once.
     """
     kind_info = kinds.get(kind)
     if recipient is None or not recipient.email:
@@ -169,25 +196,27 @@ def notify(
         "site_url": settings.SITE_URL,
     }
     text, html = _render(template, full_context)
-    wanted = wants(kind, user_id=recipient.user_id, email=recipient.email)
-    with transaction.atomic():
-        notification, created = Notification.objects.get_or_create(
-            key=key,
-            defaults={
-                "kind": kind,
-                "partnership": partnership,
-                "recipient_id": recipient.user_id,
-                "email": recipient.email,
-                "subject": subject[:255],
-                "body_text": text,
-                "body_html": html,
-                "attachments": attachments or [],
-                "status": Notification.Status.QUEUED if wanted else Notification.Status.SKIPPED,
-                "next_attempt_at": timezone.now() + SWEEP_GRACE if wanted else None,
-                "last_error": "" if wanted else "The person has switched this kind of message off.",
-            },
-        )
-    if created and wanted:
+    wanted = wants(kind, user_id=recipient.user_id, email=recipient.email, switched_off=switched_off)
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                key=key,
+                kind=kind,
+                partnership=partnership,
+                recipient_id=recipient.user_id,
+                email=recipient.email,
+                subject=subject[:255],
+                body_text=text,
+                body_html=html,
+                list_unsubscribe=unsubscribe,
+                attachments=attachments or [],
+                status=Notification.Status.QUEUED if wanted else Notification.Status.SKIPPED,
+                next_attempt_at=timezone.now() + SWEEP_GRACE if wanted else None,
+                last_error="" if wanted else "The person has switched this kind of message off.",
+            )
+    except IntegrityError:  # written at the same moment by another run of the same event
+        return Notification.objects.filter(key=key).first()
+    if wanted:
         enqueue_send(notification.pk)
     return notification
 
@@ -223,7 +252,9 @@ def build_email(notification: Notification) -> EmailMultiAlternatives:
     """The message as sent: plain text and HTML, From the partnership, to the one recipient only."""
     headers = {"X-Portal-Notification": notification.kind}
     if not kinds.get(notification.kind).must_get:
-        link = unsubscribe_url(notification.kind, user_id=notification.recipient_id, email=notification.email)
+        link = notification.list_unsubscribe or unsubscribe_url(
+            notification.kind, user_id=notification.recipient_id, email=notification.email
+        )
         headers["List-Unsubscribe"] = f"<{link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     partnership = notification.partnership

@@ -238,7 +238,7 @@ def test_we_did_tells_everyone_who_sent_views_with_an_address(
     assert "We added twenty seats." in message.body
     assert "The Strategic Board" in message.body
     assert "https://portal.example.org/you-said-we-did/" in message.body
-    assert "More seats" not in message.body or "Phone" not in message.body
+    assert "Said on the phone." not in message.body  # nobody else's views
     assert "Phone Person" not in message.body and "Otto" not in message.body
 
 
