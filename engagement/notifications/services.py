@@ -291,7 +291,10 @@ def send_notification(notification_id: int, *, now: datetime.datetime | None = N
     retry_at = None
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update().select_related("partnership").filter(pk=notification_id).first()
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("partnership")
+            .filter(pk=notification_id)
+            .first()
         )
         if notification is None:
             return "missing"

@@ -269,3 +269,31 @@ def test_a_member_elsewhere_is_not_told_of_this_partnerships_agenda(
     with committed():
         agenda_published(upcoming)
     assert mailoutbox == []
+
+
+def test_cancelling_in_bulk_in_the_back_office_tells_everyone_registered(
+    client, chair, member, upcoming, mailoutbox, committed
+):
+    from django.urls import reverse
+
+    _register(upcoming, member.participant)
+    client.force_login(chair)
+    with committed():
+        client.post(
+            reverse("admin:meetings_meeting_changelist"),
+            {"action": "mark_cancelled", "_selected_action": [upcoming.pk]},
+        )
+    upcoming.refresh_from_db()
+    assert upcoming.status == Meeting.Status.CANCELLED
+    (message,) = mailoutbox
+    assert message.to == ["mina@example.org"] and message.subject == "Cancelled: Autumn forum"
+
+
+def test_a_draft_meeting_tells_no_one_of_a_paper(partnership, member, upcoming, mailoutbox, committed):
+    if not hasattr(Meeting, "published_at"):
+        pytest.skip("Meetings have no drafts yet: every meeting is published")
+    upcoming.published_at = None
+    upcoming.save()
+    with committed():
+        Paper.objects.create(meeting=upcoming, title="Draft paper", url="https://example.org/draft")
+    assert mailoutbox == []

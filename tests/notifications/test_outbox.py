@@ -149,3 +149,20 @@ def test_gov_uk_notify_gets_the_plain_text_without_the_attachment(settings, part
     assert call.kwargs["personalisation"]["subject"].startswith("You are registered: Notify forum")
     assert 'Stop "Registration confirmed" emails' in call.kwargs["personalisation"]["body"]
     assert Notification.objects.get().status == Notification.Status.SENT
+
+
+def test_send_due_notifications_sends_what_is_due(partnership, mailoutbox):
+    import io
+
+    from django.core.management import call_command
+
+    notification = write(partnership)  # not committed in this test: its task never ran
+    Notification.objects.filter(pk=notification.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    out = io.StringIO()
+    call_command("send_due_notifications", stdout=out)
+    assert "1 sent" in out.getvalue()
+    assert len(mailoutbox) == 1
+    call_command("send_due_notifications", stdout=out)
+    assert len(mailoutbox) == 1
