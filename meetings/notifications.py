@@ -19,6 +19,7 @@ from engagement.notifications import kinds
 from engagement.notifications.models import reminder_days
 from engagement.notifications.services import (
     SwitchedOff,
+    nearest_holding,
     notify,
     people_holding,
     recipient_for_participant,
@@ -105,7 +106,7 @@ def attendance_saved(attendance_id: int) -> None:
 def access_needs_now(attendance) -> None:
     """Access needs for a meeting within a week: the partnership's staff and chair are told at once."""
     meeting = attendance.meeting
-    for recipient in people_holding(meeting.partnership, *roles.OFFICE_ROLES):
+    for recipient in nearest_holding(meeting.partnership, *roles.OFFICE_ROLES):
         notify(
             kinds.ACCESS_NEEDS,
             recipient,
@@ -316,7 +317,7 @@ def staff_digest(partnership, *, now=None) -> int:
     context = {"registered": registered, "apologies": apologies, "access": access, "views": views, "since": since}
     day = timezone.localtime(now).date()
     sent = 0
-    for recipient in people_holding(partnership, roles.STAFF):
+    for recipient in nearest_holding(partnership, roles.STAFF):
         sent += (
             notify(
                 kinds.STAFF_DIGEST,
@@ -350,7 +351,7 @@ def chair_waiting(partnership, *, today=None) -> int:
         return 0
     year, week, _ = today.isocalendar()
     sent = 0
-    for recipient in people_holding(partnership, roles.CHAIR):
+    for recipient in nearest_holding(partnership, roles.CHAIR):
         sent += (
             notify(
                 kinds.CHAIR_WAITING,

@@ -360,11 +360,11 @@ def send_due(now: datetime.datetime | None = None, limit: int | None = None) -> 
 
 
 def partnership_and_above(partnership) -> list[int]:
-    """The ids of ``partnership`` and of every partnership above it (whose roles cover it)."""
+    """The ids of ``partnership`` (an object or an id) and of every partnership above it (whose roles cover it)."""
     from engagement.models import Partnership
 
     ids, seen = [], set()
-    current = partnership.pk
+    current = getattr(partnership, "pk", partnership)
     while current is not None and current not in seen:
         seen.add(current)
         ids.append(current)
@@ -373,10 +373,11 @@ def partnership_and_above(partnership) -> list[int]:
 
 
 def people_holding(partnership, *roles_, covering: bool = True) -> list[Recipient]:
-    """Everyone with an address who holds one of ``roles_`` in ``partnership`` (or above it, if ``covering``)."""
+    """Everyone with an address who holds one of ``roles_`` in ``partnership`` (an object or an id), or in one
+    above it if ``covering``."""
     from django.contrib.auth import get_user_model
 
-    ids = partnership_and_above(partnership) if covering else [partnership.pk]
+    ids = partnership_and_above(partnership) if covering else [getattr(partnership, "pk", partnership)]
     users = (
         get_user_model()
         .objects.filter(is_active=True, memberships__partnership_id__in=ids, memberships__role__in=roles_)
@@ -386,3 +387,16 @@ def people_holding(partnership, *roles_, covering: bool = True) -> list[Recipien
     )
     found = (recipient_for_user(user) for user in users)
     return [recipient for recipient in found if recipient is not None]
+
+
+def nearest_holding(partnership, *roles_) -> list[Recipient]:
+    """Those holding ``roles_`` in ``partnership`` itself, or else in the nearest partnership above that has any.
+
+    For staff messages: a region's staff are not sent every neighbourhood's digest, yet a
+    partnership without staff of its own still has someone told.
+    """
+    for partnership_id in partnership_and_above(partnership):
+        found = people_holding(partnership_id, *roles_, covering=False)
+        if found:
+            return found
+    return []

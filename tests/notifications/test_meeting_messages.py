@@ -297,3 +297,27 @@ def test_a_draft_meeting_tells_no_one_of_a_paper(partnership, member, upcoming, 
     with committed():
         Paper.objects.create(meeting=upcoming, title="Draft paper", url="https://example.org/draft")
     assert mailoutbox == []
+
+
+def test_staff_messages_go_to_the_nearest_partnerships_staff(partnership, member, mailoutbox, committed):
+    from engagement.roles import STAFF
+    from tests.factories import make_partnership
+
+    region = make_partnership(name="Region", slug="region", level="system")
+    partnership.parent = region
+    partnership.save()
+    make_user("region-staff", STAFF, partnership=region)
+    soon = make_meeting(partnership, start=timezone.now() + datetime.timedelta(days=2))
+    with committed():
+        services.register(
+            soon, member.participant, status=Attendance.Status.REGISTERED, access_needs="Loop", share=True
+        )
+    # No staff of its own: the region's are told.
+    assert to_one(mailoutbox, "region-staff@example.org")
+    make_user("local-staff", STAFF, partnership=partnership)
+    with committed():
+        services.register(
+            soon, member.participant, status=Attendance.Status.REGISTERED, access_needs="Ramp", share=True
+        )
+    assert to_one(mailoutbox, "local-staff@example.org")
+    assert len(to_one(mailoutbox, "region-staff@example.org")) == 1
