@@ -187,6 +187,7 @@ def notify(
     unsubscribe = "" if kind_info.must_get else unsubscribe_url(kind, user_id=recipient.user_id, email=recipient.email)
     full_context = {
         **(context or {}),
+        "subject": subject,
         "recipient": recipient,
         "partnership": partnership,
         "contact": contact_of(partnership),
