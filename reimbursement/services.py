@@ -18,7 +18,6 @@ gets that far).
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -53,7 +52,8 @@ ATTENDANCE_WITHDRAWN = (
 
 
 def _record(claim, by, now, reason):
-    """Who made this change and when, for the claim's history (django-simple-history); a new version."""
+    """Who changed the claim and when, for its history; a new version; a decision is told once kept."""
+    transaction.on_commit(lambda: notifications.claim_decided(claim.pk))
     claim._history_user = by
     claim._history_date = now
     claim._change_reason = reason
@@ -365,7 +365,6 @@ def approve_claim(claim_id: int, *, by, now: datetime.datetime | None = None) ->
         claim.decided_at = now
         _record(claim, by, now, "approved")
         claim.save()
-        transaction.on_commit(partial(notifications.claim_decided, claim.pk))
     return True
 
 
@@ -393,7 +392,6 @@ def reject_claim(claim_id: int, *, by, reason: str, now: datetime.datetime | Non
         claim.decided_at = now
         _record(claim, by, now, "rejected")
         claim.save()
-        transaction.on_commit(partial(notifications.claim_decided, claim.pk))
     return True
 
 
@@ -404,7 +402,6 @@ def _mark_paid(claim, by, reference, paid_on, now):
     claim.paid_by = by
     _record(claim, by, now, "paid")
     claim.save()
-    transaction.on_commit(partial(notifications.claim_decided, claim.pk))
 
 
 def _check_payment(by, reference):
