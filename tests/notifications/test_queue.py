@@ -16,7 +16,7 @@ from tests.factories import make_meeting
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # puts back the rows migrations seed
 def test_registering_only_enqueues_and_db_worker_batch_sends(settings, member, partnership, mailoutbox):
     from django_tasks_db.models import DBTaskResult
 
@@ -53,7 +53,7 @@ def _redis():
     return client
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # puts back the rows migrations seed
 def test_the_rq_backend_sends_through_redis(settings, member, partnership, mailoutbox):
     client = _redis()
     queue_name = f"portal-test-{uuid.uuid4().hex[:8]}"
