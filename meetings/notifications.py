@@ -42,10 +42,12 @@ def when(meeting) -> str:
 
 
 def _link_for(meeting, attendance=None) -> str:
-    """The joining link for someone: only for online meetings, and (where the chair chose so) registered people."""
+    """The joining link: for an online meeting, or a hybrid one to someone joining online (or not yet known)."""
     link = meeting.online_link or ""
     if not link or meeting.format == Meeting.Format.IN_PERSON:
         return ""
+    if meeting.format == Meeting.Format.HYBRID and attendance is not None:
+        return link if attendance.mode == Attendance.Mode.ONLINE else ""
     return link
 
 
@@ -177,7 +179,7 @@ def _remind(meeting, context) -> int:
             key=f"reminder:{meeting.pk}:{meeting.start:%Y%m%d%H%M}:{attendance.pk}",
             subject=f"Reminder: {meeting.title}, {when(meeting)}",
             template="meetings/email/reminder",
-            context={**context, "attendance": attendance},
+            context={**context, "attendance": attendance, "online_link": _link_for(meeting, attendance)},
             partnership=meeting.partnership,
             switched_off=switched_off,
         )

@@ -36,7 +36,9 @@ def upcoming(partnership):
 
 def test_registering_sends_a_confirmation_with_the_meeting_as_an_ics_file(member, upcoming, mailoutbox, committed):
     with committed():
-        services.register(upcoming, member.participant, status=Attendance.Status.REGISTERED)
+        services.register(
+            upcoming, member.participant, status=Attendance.Status.REGISTERED, mode=Attendance.Mode.ONLINE
+        )
     (message,) = to_one(mailoutbox, "mina@example.org")
     assert "Autumn forum" in message.subject
     assert "Civic Suite, Catford" in message.body
@@ -321,3 +323,11 @@ def test_staff_messages_go_to_the_nearest_partnerships_staff(partnership, member
         )
     assert to_one(mailoutbox, "local-staff@example.org")
     assert len(to_one(mailoutbox, "region-staff@example.org")) == 1
+
+
+def test_someone_coming_in_person_to_a_hybrid_meeting_is_not_sent_the_link(member, upcoming, mailoutbox, committed):
+    with committed():
+        services.register(upcoming, member.participant, status=Attendance.Status.REGISTERED)
+    (message,) = mailoutbox
+    assert "Civic Suite, Catford" in message.body
+    assert "https://meet.example.org/autumn" not in message.body

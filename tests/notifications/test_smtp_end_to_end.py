@@ -62,7 +62,7 @@ def test_a_message_refused_once_is_retried_and_arrives_whole(smtp_server, member
         online_link="https://meet.example.org/smtp",
     )
     with committed():
-        services.register(meeting, member.participant, status=Attendance.Status.REGISTERED)
+        services.register(meeting, member.participant, status=Attendance.Status.REGISTERED, mode=Attendance.Mode.ONLINE)
     notification = Notification.objects.get()
     assert notification.status == Notification.Status.FAILED
     assert "451" in notification.last_error and notification.attempts == 1
