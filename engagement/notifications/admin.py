@@ -17,7 +17,17 @@ class NotificationAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
 
     scope_path = "partnership"
     scope_roles = roles.OFFICE_ROLES
-    list_display = ("created_at", "email", "kind", "subject", "status", "attempts", "sent_at", "next_attempt_at")
+    list_display = (
+        "created_at",
+        "email",
+        "kind",
+        "subject",
+        "status",
+        "attempts",
+        "error",
+        "sent_at",
+        "next_attempt_at",
+    )
     list_filter = ("status", "kind")
     search_fields = ("email", "subject", "key")
     date_hierarchy = "created_at"
@@ -26,6 +36,10 @@ class NotificationAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     readonly_fields = [field.name for field in Notification._meta.fields] + ["attachment_names"]
     exclude = ("attachments",)
     actions = ["retry_now"]
+
+    @admin.display(description="Last error")
+    def error(self, obj):
+        return obj.last_error[:80] if obj.last_error else "–"
 
     @admin.display(description="Attachments")
     def attachment_names(self, obj):

@@ -97,6 +97,7 @@ def test_the_outbox_lists_and_retries_for_the_partnerships_office(
     response = client.get(changelist, {"status__exact": "failed"})
     assert response.status_code == 200
     assert "mina@example.org" in response.content.decode() and "Failed" in response.content.decode()
+    assert "OSError: refused" in response.content.decode()  # why it failed, in the list
     with committed():
         response = client.post(changelist, {"action": "retry_now", "_selected_action": [notification.pk]}, follow=True)
     assert "1 message(s) put back on the queue." in response.content.decode()
