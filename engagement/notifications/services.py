@@ -150,6 +150,18 @@ def contact_of(partnership) -> str:
     return (getattr(partnership, "contact_email", "") or "").strip()
 
 
+def contact_details(partnership) -> dict:
+    """Who to contact at the partnership, as far as it says: a name, an address and a phone number (each may be '')."""
+    if partnership is None:
+        return {}
+    details = {
+        "name": (getattr(partnership, "contact_name", "") or "").strip(),
+        "email": contact_of(partnership),
+        "phone": (getattr(partnership, "contact_phone", "") or "").strip(),
+    }
+    return details if any(details.values()) else {}
+
+
 def _render(template: str, context: dict) -> tuple[str, str]:
     text = render_to_string(f"{template}.txt", context).strip() + "\n"
     html = render_to_string(f"{template}.html", context)
@@ -191,6 +203,7 @@ def notify(
         "recipient": recipient,
         "partnership": partnership,
         "contact": contact_of(partnership),
+        "contact_details": contact_details(partnership),
         "kind": kind_info,
         "unsubscribe_url": unsubscribe,
         "preferences_url": site_url(reverse("notification_preferences")),

@@ -331,3 +331,21 @@ def test_someone_coming_in_person_to_a_hybrid_meeting_is_not_sent_the_link(membe
     (message,) = mailoutbox
     assert "Civic Suite, Catford" in message.body
     assert "https://meet.example.org/autumn" not in message.body
+
+
+def test_the_partnerships_contact_is_in_every_message_as_far_as_it_has_one(
+    partnership, member, upcoming, mailoutbox, committed
+):
+    partnership.contact_name = "Priya, engagement officer"  # a field another change may add: read if there
+    partnership.contact_phone = "020 7946 0000"
+    from engagement.notifications.services import contact_details
+
+    details = contact_details(partnership)
+    assert details == {
+        "name": "Priya, engagement officer",
+        "email": "hello@lewisham.example.org",
+        "phone": "020 7946 0000",
+    }
+    with committed():
+        services.register(upcoming, member.participant, status=Attendance.Status.REGISTERED)
+    assert "Contact us: hello@lewisham.example.org" in mailoutbox[0].body  # as saved (no name or phone fields yet)
