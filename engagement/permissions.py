@@ -23,6 +23,7 @@ ROLE_PERMISSIONS = {
         *_crud("meetings", "meeting", "agendaitem", "paper", actions=("view", "change")),
         *_crud("priorities", "actionupdate"),
         *_crud("priorities", "priority", "action", "frameworktag", actions=("view",)),
+        *_crud("notifications", "notification", "partnershipnotificationsettings", actions=("view",)),
     ],
     CHAIR: [
         # Partnerships are created and deleted by the platform operators (superusers) alone.
@@ -32,6 +33,8 @@ ROLE_PERMISSIONS = {
         *_crud("priorities", "priority", "action", "actionupdate", "frameworktag"),
         *_crud("reimbursement", "paymentpolicy"),
         *_crud("reimbursement", "claim", "claimline", "receipt", actions=("view",)),
+        *_crud("notifications", "notification", actions=("view",)),
+        *_crud("notifications", "partnershipnotificationsettings"),
     ],
     FINANCE: [
         *_crud("reimbursement", "paymentpolicy", actions=("view",)),

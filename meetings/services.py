@@ -13,6 +13,7 @@ Management commands and the system pass no one.
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 
 from django.core import serializers
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,7 @@ from engagement.models import Participant
 from engagement.roles import can_run
 from toolkit.page_cache import content_changed
 
+from . import notifications
 from .models import AgendaItem, Attendance, Feedback, Meeting, Response
 
 
@@ -81,7 +83,7 @@ def register(
         reason = registration_closed_reason(meeting)
         if reason:
             raise ParticipationClosed(reason)
-        return Attendance.objects.update_or_create(
+        attendance, created = Attendance.objects.update_or_create(
             meeting=meeting,
             participant=participant,
             defaults={
@@ -91,6 +93,8 @@ def register(
                 "share_access_needs": bool(share and access_needs.strip()),
             },
         )
+        transaction.on_commit(partial(notifications.attendance_saved, attendance.pk))
+        return attendance, created
 
 
 def save_attendance_changes(changes: Iterable, *, by=None) -> int:
@@ -254,6 +258,7 @@ def record_response(
             fields.append("views_summary")
         if fields:
             item.save(update_fields=fields)
+        transaction.on_commit(partial(notifications.we_did, response.pk))
         return response
 
 

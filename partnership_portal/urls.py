@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("priorities.urls")),
     path("", include("reimbursement.urls")),
+    path("", include("engagement.notifications.urls")),
 ]

@@ -27,6 +27,7 @@ from engagement import roles
 from engagement.models import Participant, Partnership
 from meetings.models import Attendance
 
+from . import notifications
 from .models import ZERO, Claim, ClaimLine, ExpenseCategory, PaymentPolicy, PaymentRoute, PaymentRun, Receipt, money
 from .selectors import deadline_message, default_meeting_hours, line_problems, refusal_for
 
@@ -51,7 +52,8 @@ ATTENDANCE_WITHDRAWN = (
 
 
 def _record(claim, by, now, reason):
-    """Who made this change and when, for the claim's history (django-simple-history); a new version."""
+    """Who changed the claim and when, for its history; a new version; a decision is told once kept."""
+    transaction.on_commit(lambda: notifications.claim_decided(claim.pk))
     claim._history_user = by
     claim._history_date = now
     claim._change_reason = reason

@@ -14,6 +14,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks (email) run at once in tests; tests of the queue itself choose their backend (tests/notifications).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.SITE_URL = "https://portal.example.org"
 
 
 @pytest.fixture(autouse=True)

@@ -34,6 +34,7 @@ SHARED = {
     "engagement.organisation": "shared by every partnership; only the operators change one",
     "engagement.engagementtype": "the region's ladder; only the operators change it",
     "engagement.theme": "shared by every partnership; only the operators change one",
+    "django_tasks_database.dbtaskresult": "the task queue's own rows (ids only): the operators' own",
 }
 
 
@@ -105,6 +106,20 @@ def _framework_tag(world):
     return FrameworkTag.objects.create(name="Our intention", slug="our-intention", partnership=world.partnership)
 
 
+def _notification(world):
+    from engagement.notifications.models import Notification
+
+    return Notification.objects.create(
+        key="test:1", kind="reminder", partnership=world.partnership, email="mina@example.org", subject="Reminder"
+    )
+
+
+def _notification_settings(world):
+    from engagement.notifications.models import PartnershipNotificationSettings
+
+    return PartnershipNotificationSettings.objects.create(partnership=world.partnership, reminder_days_before=3)
+
+
 # The partnership's record of each model: {label: maker(world)}.
 PARTNERSHIP_ROWS = {
     "auth.user": lambda world: world.member,
@@ -124,6 +139,8 @@ PARTNERSHIP_ROWS = {
     "priorities.priority": _priority,
     "priorities.action": _action,
     "priorities.frameworktag": _framework_tag,
+    "notifications.notification": _notification,
+    "notifications.partnershipnotificationsettings": _notification_settings,
 }
 
 

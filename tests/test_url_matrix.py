@@ -20,6 +20,7 @@ The codes:
     F  403, not for this role
     N  404, not found: an object outside the records the person's roles cover
     A  405, the URL takes POSTs only (requests here are GETs)
+    B  400, bad request (a link whose signed token is not ours)
 
 The world is the demo data (load_demo), loaded once for this module inside a
 transaction that is rolled back at the end, and its objects are Lewisham's (the
@@ -83,10 +84,10 @@ DEMO_USERS = {
 }
 ELSEWHERE = "lancashire-south-cumbria"
 
-OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, BAD_REQUEST = 200, 302, 403, 404, 405, 400
 LOGIN = "login"  # 302 to the sign-in page, coming back afterwards
 REDIRECT = "redirect"  # 302 anywhere but the sign-in page
-CODES = {"O": OK, "L": LOGIN, "R": REDIRECT, "F": FORBIDDEN, "N": NOT_FOUND, "A": NOT_ALLOWED}
+CODES = {"O": OK, "L": LOGIN, "R": REDIRECT, "F": FORBIDDEN, "N": NOT_FOUND, "A": NOT_ALLOWED, "B": BAD_REQUEST}
 
 
 def statuses_of(codes):
@@ -162,6 +163,9 @@ EXPECTED = {
     "payment_run_csv":           ({},                                                 "L FFFFO FFFO O"),
     "claim_year_summary":        ({},                                                 "L FFFOO FFOO O"),
     "claim_year_summary_xlsx":   ({"slug": "@slug", "year": "@year"},                 "L FFFOO FFNN O"),
+    # Email: each person's own choices; the one-click unsubscribe needs no sign-in but a signed token
+    "notification_preferences":  ({},                                                 "L OOOOO OOOO O"),
+    "notification_unsubscribe":  ({"token": "not-a-token"},                           "B BBBBB BBBB B"),
 }
 # fmt: on
 

@@ -18,6 +18,7 @@ from engagement.files import clean_upload
 from engagement.formsets import BoundedInlineFormSet
 from engagement.subqueries import count_pointing_here
 
+from .. import notifications
 from ..models import AgendaItem, Attendance, Meeting, Paper
 from .participation import MeetingRegistrations
 
@@ -357,6 +358,7 @@ class MeetingAdmin(MeetingRegistrations, PartnershipScopedAdmin, admin.ModelAdmi
 
     @admin.action(description="Cancel the selected meetings", permissions=["change"])
     def mark_cancelled(self, request, queryset):
+        notifications.meetings_cancelled(queryset.exclude(status=Meeting.Status.CANCELLED).values_list("pk", flat=True))
         updated = queryset.exclude(status=Meeting.Status.CANCELLED).update(
             status=Meeting.Status.CANCELLED, updated_at=timezone.now()
         )

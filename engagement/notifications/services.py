@@ -1,0 +1,416 @@
+"""Writing messages to the outbox and sending them.
+
+``notify`` is what every app's message builders call: it renders the message
+for one recipient, writes its outbox row once (``key`` is unique per event and
+recipient) and enqueues the send when the caller's transaction commits, so a
+web request only writes a row. ``send_notification`` (run by the task, or by
+``send_due_notifications``) sends a row under its row lock: a task run twice
+sends once. A failed send is tried again later (``BACKOFF``) and shown in the
+outbox with its error.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from . import kinds
+from .models import Notification, NotificationPreference
+from .tokens import site_url, unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+# How long to wait before each new try of a failed send; after the last, the row stays failed.
+BACKOFF = [
+    datetime.timedelta(minutes=1),
+    datetime.timedelta(minutes=5),
+    datetime.timedelta(minutes=30),
+    datetime.timedelta(hours=2),
+    datetime.timedelta(hours=12),
+]
+MAX_ATTEMPTS = len(BACKOFF) + 1
+# A queued row whose task never ran (a lost worker) is picked up by the sweep after this long.
+SWEEP_GRACE = datetime.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person a message goes to: their address, their name for the greeting, their account if any."""
+
+    email: str
+    name: str = ""
+    user_id: int | None = None
+
+
+def recipient_for_user(user) -> Recipient | None:
+    """A user's address (their own, or their participant record's), or None if they have none."""
+    participant = getattr(user, "participant", None) if user is not None else None
+    email = (user.email or "").strip() if user is not None else ""
+    if not email and participant is not None:
+        email = (participant.email or "").strip()
+    if not email:
+        return None
+    name = participant.name if participant is not None else (user.get_full_name() or user.get_username())
+    return Recipient(email=email, name=name, user_id=user.pk)
+
+
+def recipient_for_participant(participant) -> Recipient | None:
+    """A participant's address (or their account's), or None: erased people and those without one get nothing."""
+    if participant is None or getattr(participant, "erased_at", None) is not None:
+        return None
+    email = (participant.email or "").strip()
+    if not email and participant.user_id:
+        email = (participant.user.email or "").strip()
+    if not email:
+        return None
+    return Recipient(email=email, name=participant.name, user_id=participant.user_id)
+
+
+def wants(kind: str, *, user_id: int | None, email: str, switched_off: "SwitchedOff | None" = None) -> bool:
+    """Whether a person gets ``kind``: always for must-get kinds; otherwise unless they switched it off.
+
+    ``switched_off`` (read once for a kind) answers without a query, for a message to many people.
+    """
+    if kinds.get(kind).must_get:
+        return True
+    if switched_off is not None:
+        return not switched_off.covers(user_id, email)
+    if user_id:
+        off = NotificationPreference.objects.filter(user_id=user_id, kind=kind, enabled=False)
+    else:
+        off = NotificationPreference.objects.filter(user=None, email=email.strip().lower(), kind=kind, enabled=False)
+    return not off.exists()
+
+
+@dataclass(frozen=True)
+class SwitchedOff:
+    """Who switched one kind off, read in one query: for a message to a whole meeting or partnership."""
+
+    user_ids: frozenset
+    emails: frozenset
+
+    @classmethod
+    def read(cls, kind: str) -> "SwitchedOff":
+        rows = NotificationPreference.objects.filter(kind=kind, enabled=False).values_list("user_id", "email")
+        rows = list(rows)
+        return cls(
+            user_ids=frozenset(user_id for user_id, _ in rows if user_id),
+            emails=frozenset(email for user_id, email in rows if not user_id),
+        )
+
+    def covers(self, user_id, email) -> bool:
+        return user_id in self.user_ids if user_id else email.strip().lower() in self.emails
+
+
+def set_preference(kind: str, enabled: bool, *, user_id: int | None, email: str = "") -> bool:
+    """Switch ``kind`` on or off for a user (or an address); must-get kinds stay on. True if it changed."""
+    if kinds.get(kind).must_get:
+        return False
+    if user_id:
+        lookup = {"user_id": user_id, "kind": kind}
+    else:
+        lookup = {"user": None, "email": email.strip().lower(), "kind": kind}
+    with transaction.atomic():
+        choice = NotificationPreference.objects.select_for_update().filter(**lookup).first()
+        if choice is None:
+            if enabled:
+                return False  # on is the default: nothing to keep
+            try:
+                with transaction.atomic():
+                    NotificationPreference.objects.create(**lookup, enabled=False)
+            except IntegrityError:  # the same choice sent at once from two tabs: it is kept once
+                return False
+            return True
+        if choice.enabled == enabled:
+            return False
+        choice.enabled = enabled
+        choice.save(update_fields=["enabled", "updated_at"])
+        return True
+
+
+def sender_for(partnership) -> str:
+    """From: the partnership's name at the portal's address ("Lewisham People's Partnership <noreply@…>")."""
+    _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if partnership is None:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((partnership.name, address or "noreply@localhost"))
+
+
+def contact_of(partnership) -> str:
+    """The partnership's contact address, if it has one (replies go there)."""
+    if partnership is None:
+        return ""
+    return (getattr(partnership, "contact_email", "") or "").strip()
+
+
+def contact_details(partnership) -> dict:
+    """Who to contact at the partnership, as far as it says: a name, an address and a phone number (each may be '')."""
+    if partnership is None:
+        return {}
+    details = {
+        "name": (getattr(partnership, "contact_name", "") or "").strip(),
+        "email": contact_of(partnership),
+        "phone": (getattr(partnership, "contact_phone", "") or "").strip(),
+    }
+    return details if any(details.values()) else {}
+
+
+def _render(template: str, context: dict) -> tuple[str, str]:
+    text = render_to_string(f"{template}.txt", context).strip() + "\n"
+    html = render_to_string(f"{template}.html", context)
+    return text, html
+
+
+def notify(
+    kind: str,
+    recipient: Recipient | None,
+    *,
+    key: str,
+    subject: str,
+    template: str,
+    context: dict | None = None,
+    partnership=None,
+    attachments: list[dict] | None = None,
+    switched_off: SwitchedOff | None = None,
+) -> Notification | None:
+    """Write one message to the outbox (once per ``key``) and send it after the caller's transaction commits.
+
+    ``template`` names two templates, ``<template>.txt`` and ``<template>.html``, which extend
+    ``notifications/email/base.*``; they are given ``context`` and ``recipient``, ``partnership``,
+    ``contact``, ``unsubscribe_url`` (empty for must-get kinds) and ``preferences_url``.
+    Returns the row (None when there is no one to send to). A person who switched the kind
+    off gets a row marked skipped, so the outbox shows why nothing went. A builder writing to
+    many people passes ``switched_off`` (``SwitchedOff.read(kind)``), read once.
+    """
+    kind_info = kinds.get(kind)
+    if recipient is None or not recipient.email:
+        return None
+    key = f"{key}:{recipient.email.lower()}"[:255]
+    existing = Notification.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    unsubscribe = "" if kind_info.must_get else unsubscribe_url(kind, user_id=recipient.user_id, email=recipient.email)
+    full_context = {
+        **(context or {}),
+        "subject": subject,
+        "recipient": recipient,
+        "partnership": partnership,
+        "contact": contact_of(partnership),
+        "contact_details": contact_details(partnership),
+        "kind": kind_info,
+        "unsubscribe_url": unsubscribe,
+        "preferences_url": site_url(reverse("notification_preferences")),
+        "site_url": settings.SITE_URL,
+    }
+    text, html = _render(template, full_context)
+    wanted = wants(kind, user_id=recipient.user_id, email=recipient.email, switched_off=switched_off)
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                key=key,
+                kind=kind,
+                partnership=partnership,
+                recipient_id=recipient.user_id,
+                email=recipient.email,
+                subject=subject[:255],
+                body_text=text,
+                body_html=html,
+                list_unsubscribe=unsubscribe,
+                attachments=attachments or [],
+                status=Notification.Status.QUEUED if wanted else Notification.Status.SKIPPED,
+                next_attempt_at=timezone.now() + SWEEP_GRACE if wanted else None,
+                last_error="" if wanted else "The person has switched this kind of message off.",
+            )
+    except IntegrityError:  # written at the same moment by another run of the same event
+        return Notification.objects.filter(key=key).first()
+    if wanted:
+        enqueue_send(notification.pk)
+    return notification
+
+
+def enqueue_send(notification_id: int, run_after: datetime.datetime | None = None) -> None:
+    """Put the send on the queue: in the caller's transaction on the database backend, else once it commits.
+
+    The database backend's task row is written in the same transaction as the outbox row, so
+    both are kept or neither (and a thousand reminders are one commit); a queue elsewhere (RQ)
+    must not see a task before its row is committed.
+    """
+    from .tasks import send_notification_task
+
+    task = send_notification_task
+    backend = task.get_backend()
+    if run_after is not None:
+        if not backend.supports_defer:
+            return  # the sweep (send_due_notifications) sends it when it is due
+        task = task.using(run_after=run_after)
+    if _queues_in_this_database(backend):
+        task.enqueue(notification_id)
+    else:
+        transaction.on_commit(lambda: task.enqueue(notification_id))
+
+
+def _queues_in_this_database(backend) -> bool:
+    from django_tasks_db import DatabaseBackend
+
+    return isinstance(backend, DatabaseBackend) and transaction.get_connection().in_atomic_block
+
+
+def build_email(notification: Notification) -> EmailMultiAlternatives:
+    """The message as sent: plain text and HTML, From the partnership, to the one recipient only."""
+    headers = {"X-Portal-Notification": notification.kind}
+    if not kinds.get(notification.kind).must_get:
+        link = notification.list_unsubscribe or unsubscribe_url(
+            notification.kind, user_id=notification.recipient_id, email=notification.email
+        )
+        headers["List-Unsubscribe"] = f"<{link}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    partnership = notification.partnership
+    contact = contact_of(partnership)
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=sender_for(partnership),
+        to=[notification.email],
+        reply_to=[contact] if contact else None,
+        headers=headers,
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    if not sends_attachments():
+        return message
+    for attachment in notification.attachments or []:
+        message.attach(attachment["filename"], attachment["content"], attachment.get("mimetype", "text/plain"))
+    return message
+
+
+def sends_attachments() -> bool:
+    """GOV.UK Notify's backend refuses attachments (its messages link to the agenda instead)."""
+    return "django_gov_notify" not in settings.EMAIL_BACKEND
+
+
+def send_notification(notification_id: int, *, now: datetime.datetime | None = None) -> str:
+    """Send one outbox row if it is still to be sent; returns its status afterwards.
+
+    The row is locked while it is sent, so a second run of the same task waits and then finds it sent.
+    A failure is recorded (attempts, the error) and the next try is scheduled after ``BACKOFF``.
+    """
+    now = now or timezone.now()
+    retry_at = None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("partnership")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None:
+            return "missing"
+        if notification.status in (Notification.Status.SENT, Notification.Status.SKIPPED):
+            return notification.status
+        if not wants(notification.kind, user_id=notification.recipient_id, email=notification.email):
+            notification.status = Notification.Status.SKIPPED
+            notification.next_attempt_at = None
+            notification.last_error = "The person has switched this kind of message off."
+            notification.save(update_fields=["status", "next_attempt_at", "last_error"])
+            return notification.status
+        notification.attempts += 1
+        try:
+            build_email(notification).send()
+        except Exception as error:  # noqa: BLE001 -- any failure of the mail server is recorded and retried
+            logger.warning("Sending notification %s failed: %s", notification.pk, error)
+            notification.status = Notification.Status.FAILED
+            notification.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if notification.attempts < MAX_ATTEMPTS:
+                retry_at = now + BACKOFF[notification.attempts - 1]
+            notification.next_attempt_at = retry_at
+        else:
+            notification.status = Notification.Status.SENT
+            notification.sent_at = now
+            notification.next_attempt_at = None
+            notification.last_error = ""
+        notification.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at"])
+        if retry_at is not None:
+            enqueue_send(notification.pk, run_after=retry_at)
+    return notification.status
+
+
+def retry_now(notification_id: int) -> bool:
+    """Put a failed message back on the queue at once ("retry now" in the outbox). False if not failed."""
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.status != Notification.Status.FAILED:
+            return False
+        notification.status = Notification.Status.QUEUED
+        notification.next_attempt_at = timezone.now() + SWEEP_GRACE
+        notification.save(update_fields=["status", "next_attempt_at"])
+        enqueue_send(notification.pk)
+    return True
+
+
+def due(now: datetime.datetime | None = None):
+    """Rows whose send is due: failed ones whose next try has come, queued ones whose task seems lost."""
+    now = now or timezone.now()
+    return Notification.objects.filter(
+        status__in=(Notification.Status.QUEUED, Notification.Status.FAILED), next_attempt_at__lte=now
+    ).order_by("next_attempt_at", "pk")
+
+
+def send_due(now: datetime.datetime | None = None, limit: int | None = None) -> dict:
+    """Send every due row now (the periodic sweep); returns counts by resulting status."""
+    now = now or timezone.now()
+    ids = list(due(now).values_list("pk", flat=True)[:limit] if limit else due(now).values_list("pk", flat=True))
+    counts = {}
+    for pk in ids:
+        status = send_notification(pk, now=now)
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def partnership_and_above(partnership) -> list[int]:
+    """The ids of ``partnership`` (an object or an id) and of every partnership above it (whose roles cover it)."""
+    from engagement.models import Partnership
+
+    ids, seen = [], set()
+    current = getattr(partnership, "pk", partnership)
+    while current is not None and current not in seen:
+        seen.add(current)
+        ids.append(current)
+        current = Partnership.objects.filter(pk=current).values_list("parent_id", flat=True).first()
+    return ids
+
+
+def people_holding(partnership, *roles_, covering: bool = True) -> list[Recipient]:
+    """Everyone with an address who holds one of ``roles_`` in ``partnership`` (an object or an id), or in one
+    above it if ``covering``."""
+    from django.contrib.auth import get_user_model
+
+    ids = partnership_and_above(partnership) if covering else [getattr(partnership, "pk", partnership)]
+    users = (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__partnership_id__in=ids, memberships__role__in=roles_)
+        .select_related("participant")
+        .distinct()
+        .order_by("pk")
+    )
+    found = (recipient_for_user(user) for user in users)
+    return [recipient for recipient in found if recipient is not None]
+
+
+def nearest_holding(partnership, *roles_) -> list[Recipient]:
+    """Those holding ``roles_`` in ``partnership`` itself, or else in the nearest partnership above that has any.
+
+    For staff messages: a region's staff are not sent every neighbourhood's digest, yet a
+    partnership without staff of its own still has someone told.
+    """
+    for partnership_id in partnership_and_above(partnership):
+        found = people_holding(partnership_id, *roles_, covering=False)
+        if found:
+            return found
+    return []
