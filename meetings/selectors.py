@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from engagement.models import Organisation, Participant, Partnership
+from engagement.roles import can_run
 from engagement.subqueries import count_pointing_here
 
 from .models import COUNTED_ATTENDANCE, AgendaItem, Attendance, Feedback, Meeting, Response, waited
@@ -34,6 +35,26 @@ def feedback_visible_to(user) -> QuerySet[Feedback]:
         return Feedback.objects.none()
     views = Feedback.objects.for_user(user) | Feedback.objects.filter(participant__user=user)
     return views.select_related("agenda_item__meeting__partnership", "participant")
+
+
+def joining_link_for(meeting: Meeting, user, attendance: Attendance | None = ...) -> str:
+    """The online joining link ``user`` may see ('' if none): everyone's when the chair made it public,
+    else only the office's and the people registered for the meeting (or marked as come).
+
+    Pass the user's ``attendance`` (or None) when the caller has read it already: no query then.
+    """
+    if not meeting.online_link:
+        return ""
+    if meeting.online_link_public or can_run(user, meeting.partnership_id):
+        return meeting.online_link
+    if not user.is_authenticated:
+        return ""
+    signed_up = (Attendance.Status.REGISTERED, Attendance.Status.ATTENDED)
+    if attendance is ...:
+        registered = Attendance.objects.filter(meeting=meeting, participant__user=user, status__in=signed_up).exists()
+    else:
+        registered = attendance is not None and attendance.status in signed_up
+    return meeting.online_link if registered else ""
 
 
 @dataclass

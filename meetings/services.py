@@ -21,10 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from engagement.models import Participant
-from engagement.roles import can_run
+from engagement.roles import can_chair, can_run
 from toolkit.page_cache import content_changed
 
 from .models import AgendaItem, Attendance, Feedback, Meeting, Response
+from .signals import meeting_published
 
 
 class ParticipationClosed(Exception):
@@ -35,6 +36,28 @@ def check_runs(by, partnership_id) -> None:
     """Refuse a record made by someone who does not run the partnership (``by`` None: a command, the system)."""
     if by is not None and not can_run(by, partnership_id):
         raise PermissionDenied("Only the partnership's staff and chair can record this.")
+
+
+def publish_meeting(meeting: Meeting, by=None) -> tuple[Meeting, bool]:
+    """Publish a draft meeting's agenda: from now it shows on every public page, list and feed.
+
+    Returns ``(meeting, published_now)``. Publishing a published meeting changes nothing
+    (the meeting's row is locked while we look, so two chairs pressing "Publish" at once
+    publish it once) and tells no one again. Once committed, ``signals.meeting_published``
+    is sent: the hook for the "agenda published" notification.
+    """
+    if by is not None and not can_chair(by, meeting.partnership_id):
+        raise PermissionDenied("Only the partnership's chair can publish its agendas.")
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("partnership").get(pk=meeting.pk)
+        if meeting.published_at is not None:
+            return meeting, False
+        meeting.published_at = timezone.now()
+        # save() moves updated_at (the calendar's LAST-MODIFIED) and, through post_save, drops visitors' cached pages.
+        meeting.save(update_fields=["published_at", "updated_at"])
+        published = meeting
+        transaction.on_commit(lambda: meeting_published.send(sender=Meeting, meeting=published, by=by))
+        return meeting, True
 
 
 def registration_closed_reason(meeting: Meeting, now: datetime.datetime | None = None) -> str:

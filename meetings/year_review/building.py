@@ -48,18 +48,24 @@ def trend(counts: list[int]) -> float | None:
 
 
 def build_year_review(
-    partnership: Partnership, year: int, *, review=..., today: datetime.date | None = None
+    partnership: Partnership,
+    year: int,
+    *,
+    review=...,
+    today: datetime.date | None = None,
+    include_drafts: bool = False,
 ) -> YearReviewReport:
     """The year review of ``partnership`` for the financial year starting in ``year``.
 
     Pass ``review`` (the ``YearReview`` or None) when the caller has already
     read it, e.g. to check permission; otherwise it is read here (one more
-    query). Everything after ``read_year`` is Python over its lists.
+    query). Everything after ``read_year`` is Python over its lists. Draft meetings
+    count only with ``include_drafts`` (the partnership's office: the public never sees them).
     """
     first_day, last_day, _, _ = partnership.year_window(year)
     if review is ...:
         review = YearReview.objects.filter(partnership=partnership, year=year).first()
-    data = read_year(partnership, year)
+    data = read_year(partnership, year, include_drafts=include_drafts)
     report = YearReviewReport(
         partnership=partnership,
         year=year,

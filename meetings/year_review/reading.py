@@ -83,9 +83,18 @@ class YearData:
         return [row for row in self.meetings if row.status == Meeting.Status.HELD]
 
 
-def held_in(partnership: Partnership, opens: datetime.datetime, closes: datetime.datetime, prefix="meeting__") -> Q:
-    """Held meetings of ``partnership`` starting in [opens, closes), seen through ``prefix``."""
-    return Q(
+def held_in(
+    partnership: Partnership,
+    opens: datetime.datetime,
+    closes: datetime.datetime,
+    prefix="meeting__",
+    include_drafts: bool = False,
+) -> Q:
+    """Held meetings of ``partnership`` starting in [opens, closes), seen through ``prefix``.
+
+    Published ones only, unless ``include_drafts`` (for the partnership's own office).
+    """
+    held = Q(
         **{
             f"{prefix}partnership": partnership,
             f"{prefix}status": Meeting.Status.HELD,
@@ -93,17 +102,22 @@ def held_in(partnership: Partnership, opens: datetime.datetime, closes: datetime
             f"{prefix}start__lt": closes,
         }
     )
+    return held if include_drafts else held & Q(**{f"{prefix}published_at__isnull": False})
 
 
 def _records(record, queryset):
     return [record._make(row) for row in queryset]
 
 
-def read_year(partnership: Partnership, year: int) -> YearData:
-    """Read everything the year review needs, in ten queries (Python does the counting)."""
+def read_year(partnership: Partnership, year: int, include_drafts: bool = False) -> YearData:
+    """Read everything the year review needs, in ten queries (Python does the counting).
+
+    Draft meetings are left out (the review may be public) unless ``include_drafts``.
+    """
     _, _, opens, closes = partnership.year_window(year)
     _, _, previous_opens, previous_closes = partnership.year_window(year - 1)
-    in_year = held_in(partnership, opens, closes)
+    in_year = held_in(partnership, opens, closes, include_drafts=include_drafts)
+    meetings = Meeting.objects.all() if include_drafts else Meeting.objects.published()
     items = AgendaItem.objects.filter(in_year, is_business=True)
     item_ids = items.values("pk")
     views = Feedback.objects.filter(agenda_item__in=item_ids)
@@ -111,7 +125,7 @@ def read_year(partnership: Partnership, year: int) -> YearData:
     return YearData(
         meetings=_records(
             MeetingRecord,
-            Meeting.objects.filter(partnership=partnership, start__gte=opens, start__lt=closes)
+            meetings.filter(partnership=partnership, start__gte=opens, start__lt=closes)
             .order_by("start", "pk")
             .values_list("pk", "start", "title", "status", "format"),
         ),
@@ -168,6 +182,7 @@ def read_year(partnership: Partnership, year: int) -> YearData:
                 meeting__partnership=partnership,
                 meeting__status=Meeting.Status.HELD,
                 meeting__start__lt=opens,
+                meeting__in=meetings,
                 participant__in=counted.filter(in_year).values("participant_id"),
             )
             .order_by()
@@ -175,7 +190,9 @@ def read_year(partnership: Partnership, year: int) -> YearData:
             .distinct()
         ),
         previous_counts=dict(
-            AgendaItem.objects.filter(held_in(partnership, previous_opens, previous_closes), is_business=True)
+            AgendaItem.objects.filter(
+                held_in(partnership, previous_opens, previous_closes, include_drafts=include_drafts), is_business=True
+            )
             .order_by()
             .values_list("engagement_type_id")
             .annotate(n=Count("pk"))
