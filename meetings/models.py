@@ -75,7 +75,9 @@ class MeetingQuerySet(PartnershipQuerySet):
             Prefetch(
                 "agenda_items",
                 queryset=AgendaItem.objects.select_related("engagement_type")
-                .prefetch_related("themes")
+                .prefetch_related(
+                    "themes", Prefetch("responses", queryset=Response.objects.order_by("decided_on", "pk"))
+                )
                 .order_by("order"),
             ),
             Prefetch("papers", queryset=Paper.objects.select_related("agenda_item").order_by("order", "title")),

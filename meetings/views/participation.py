@@ -188,7 +188,11 @@ def my_views(request):
         .order_by("-created_at", "-pk")
     )
     page = Paginator(views, VIEWS_PER_PAGE).get_page(page_number(request))
-    return render(request, "meetings/participation/my_views.html", {"page_obj": page, "views": page.object_list})
+    today = timezone.localdate()
+    views = list(page.object_list)
+    for view in views:
+        view.standing = selectors.standing_of(view.agenda_item, today)
+    return render(request, "meetings/participation/my_views.html", {"page_obj": page, "views": views})
 
 
 @public_page

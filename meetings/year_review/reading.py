@@ -53,6 +53,14 @@ class ItemTheme(NamedTuple):
     theme: str
 
 
+class FeedbackTheme(NamedTuple):
+    """A theme given to one view itself (staff may tag views as well as items)."""
+
+    feedback_id: int
+    item_id: int
+    theme: str
+
+
 class AttendanceRecord(NamedTuple):
     """A counted attendance at a held meeting of the year."""
 
@@ -72,7 +80,7 @@ class YearData:
     types: list[TypeRecord]  # lowest rung first
     item_themes: list[ItemTheme]
     views_per_item: dict  # item_id -> views
-    views_per_theme: dict  # theme name -> views
+    feedback_themes: list[FeedbackTheme]  # themes given to views themselves (most views have none)
     heard_back: dict  # item_id -> date people heard back
     attendances: list[AttendanceRecord]
     came_before: set  # this year's people with a counted attendance in an earlier year
@@ -152,11 +160,11 @@ def read_year(partnership: Partnership, year: int, include_drafts: bool = False)
             .values_list("agendaitem_id", "theme__name"),
         ),
         views_per_item=dict(views.order_by().values_list("agenda_item_id").annotate(n=Count("pk"))),
-        views_per_theme=dict(
+        feedback_themes=_records(
+            FeedbackTheme,
             Feedback.themes.through.objects.filter(feedback__in=views.values("pk"))
             .order_by()
-            .values_list("theme__name")
-            .annotate(n=Count("feedback_id", distinct=True))
+            .values_list("feedback_id", "feedback__agenda_item_id", "theme__name"),
         ),
         heard_back={
             row["agenda_item_id"]: row["reported"] or row["decided"]
