@@ -219,6 +219,7 @@ def _meetings(partnerships, count, now):
                     format=format_,
                     status=status,
                     summary="Members heard updates and shared their views." if status == Meeting.Status.HELD else "",
+                    published_at=now,  # a region's meetings are public (drafts are few and the office's)
                 )
             )
     return _bulk(Meeting, meetings)

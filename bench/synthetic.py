@@ -67,6 +67,7 @@ def build():
                 "status": Meeting.Status.HELD,
                 "format": Meeting.Format.HYBRID,
                 "venue": "Civic Suite, Catford",
+                "published_at": start,
             },
         )
         for order, title in enumerate(ITEMS, start=1):

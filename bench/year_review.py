@@ -109,6 +109,7 @@ def build(slug, years, per_year, attendees, pool):
                     end=start + datetime.timedelta(hours=2),
                     status=Meeting.Status.CANCELLED if n % 11 == 10 else Meeting.Status.HELD,
                     format=Meeting.Format.HYBRID,
+                    published_at=start,
                 )
             )
     meetings = Meeting.objects.bulk_create(meetings, batch_size=1000)

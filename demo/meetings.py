@@ -10,11 +10,13 @@ import datetime
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from engagement.models import EngagementType, Participant, Theme
 from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Paper, Response
+from toolkit.page_cache import content_changed
 from toolkit.pdf import html_to_pdf
 
 from .engagement import LEWISHAM_PEOPLE, LEWISHAM_STAFF, email_for
@@ -663,7 +665,19 @@ def load_participation(lewisham):
     AgendaItem.objects.filter(pk=charter.pk).update(feedback_status=AgendaItem.FeedbackStatus.RESPONDED)
 
 
+def publish_demo_meetings(partnerships):
+    """Every demo meeting is public, as if the chair had published it when it was made.
+
+    Not through ``services.publish_meeting``: loading the demo tells no one that an agenda was published.
+    """
+    Meeting.objects.filter(partnership__in=list(partnerships.values()), published_at__isnull=True).update(
+        published_at=F("created_at")
+    )
+    content_changed()
+
+
 def load(partnerships):
     load_lewisham(partnerships["lewisham"])
     load_lancashire(partnerships["lancashire-south-cumbria"])
     load_participation(partnerships["lewisham"])
+    publish_demo_meetings(partnerships)

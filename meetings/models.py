@@ -42,6 +42,16 @@ class ItemRecordQuerySet(PartnershipQuerySet):
 
 
 class MeetingQuerySet(PartnershipQuerySet):
+    def published(self):
+        """Meetings the chair has published: the only ones public pages, lists and feeds show."""
+        return self.filter(published_at__isnull=False)
+
+    def visible_to(self, user):
+        """Published meetings, and the drafts of the partnerships ``user`` runs (``can_run``: staff, chair)."""
+        if not user.is_authenticated:
+            return self.published()
+        return self.filter(Q(published_at__isnull=False) | Q(pk__in=Meeting.objects.for_user(user).values("pk")))
+
     def upcoming(self, now=None):
         return self.filter(end__gte=now or timezone.now()).order_by("start")
 
@@ -65,7 +75,9 @@ class MeetingQuerySet(PartnershipQuerySet):
             Prefetch(
                 "agenda_items",
                 queryset=AgendaItem.objects.select_related("engagement_type")
-                .prefetch_related("themes")
+                .prefetch_related(
+                    "themes", Prefetch("responses", queryset=Response.objects.order_by("decided_on", "pk"))
+                )
                 .order_by("order"),
             ),
             Prefetch("papers", queryset=Paper.objects.select_related("agenda_item").order_by("order", "title")),
@@ -90,7 +102,15 @@ class Meeting(models.Model):
     start = models.DateTimeField(validators=[validate_typed_date])
     end = models.DateTimeField(validators=[validate_typed_date])
     venue = models.CharField(max_length=300, blank=True)
-    online_link = models.URLField(blank=True, help_text="Shown to everyone on the agenda and in the calendar.")
+    online_link = models.URLField(
+        blank=True, help_text="Sent to the people who registered; shown to everyone only when made public below."
+    )
+    online_link_public = models.BooleanField(
+        "joining link is public",
+        default=False,
+        help_text="Show the joining link to everyone on the agenda page and in the calendar. "
+        "Otherwise only people registered for the meeting see it.",
+    )
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.IN_PERSON)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     times_to_be_confirmed = models.BooleanField(
@@ -98,6 +118,12 @@ class Meeting(models.Model):
     )
     summary = models.TextField(
         blank=True, help_text="Introduction or, once held, a summary of the discussion and key messages."
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the chair published the agenda; empty while the meeting is a draft, seen only by its office.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -133,6 +159,15 @@ class Meeting(models.Model):
     @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_draft(self):
+        return self.published_at is None
+
+    @property
+    def public_online_link(self):
+        """The joining link everyone may see ('' unless the chair made it public)."""
+        return self.online_link if self.online_link_public else ""
 
     @property
     def local_date(self):

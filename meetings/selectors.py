@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from engagement.models import Organisation, Participant, Partnership
+from engagement.roles import can_run
 from engagement.subqueries import count_pointing_here
 
 from .models import COUNTED_ATTENDANCE, AgendaItem, Attendance, Feedback, Meeting, Response, waited
@@ -34,6 +35,26 @@ def feedback_visible_to(user) -> QuerySet[Feedback]:
         return Feedback.objects.none()
     views = Feedback.objects.for_user(user) | Feedback.objects.filter(participant__user=user)
     return views.select_related("agenda_item__meeting__partnership", "participant")
+
+
+def joining_link_for(meeting: Meeting, user, attendance: Attendance | None = ...) -> str:
+    """The online joining link ``user`` may see ('' if none): everyone's when the chair made it public,
+    else only the office's and the people registered for the meeting (or marked as come).
+
+    Pass the user's ``attendance`` (or None) when the caller has read it already: no query then.
+    """
+    if not meeting.online_link:
+        return ""
+    if meeting.online_link_public or can_run(user, meeting.partnership_id):
+        return meeting.online_link
+    if not user.is_authenticated:
+        return ""
+    signed_up = (Attendance.Status.REGISTERED, Attendance.Status.ATTENDED)
+    if attendance is ...:
+        registered = Attendance.objects.filter(meeting=meeting, participant__user=user, status__in=signed_up).exists()
+    else:
+        registered = attendance is not None and attendance.status in signed_up
+    return meeting.online_link if registered else ""
 
 
 @dataclass
@@ -223,6 +244,66 @@ def responded_items(partnership: Partnership | None = None) -> QuerySet[AgendaIt
 def with_days_waiting(items: Iterable[AgendaItem], today: datetime.date | None = None) -> list[AgendaItem]:
     """Give each waiting item ``days_waiting`` and ``is_overdue`` (past its partnership's target)."""
     return _with_waiting(list(items), today or timezone.localdate())
+
+
+def day_in_words(day: datetime.date, today: datetime.date) -> str:
+    """'3 May' this year, '3 May 2024' another year."""
+    return f"{day.day} {day:%B}" if day.year == today.year else f"{day.day} {day:%B %Y}"
+
+
+@dataclass
+class Answer:
+    """One 'we did' on an item, in words: 'Answered on 3 May: <what was done>'."""
+
+    response: Response
+    words: str
+
+
+@dataclass
+class Standing:
+    """Where views on an item stand, in words, for the person who sent them ("My views")."""
+
+    words: str
+    answers: list
+    is_waiting: bool = False
+    is_overdue: bool = False
+
+
+def answered_on(response: Response) -> datetime.date:
+    """The day people heard back: when it was reported back, or else when it was decided."""
+    return response.reported_back_on or response.decided_on
+
+
+def standing_of(item: AgendaItem, today: datetime.date | None = None) -> Standing:
+    """Where ``item``'s views stand: "Waiting for an answer, 12 days", "Answered on 3 May: …".
+
+    Reads ``item.responses.all()`` (prefetch them) and ``item.meeting.partnership`` (select them).
+    """
+    today = today or timezone.localdate()
+    status = item.feedback_status
+    answers = [
+        Answer(response, f"Answered on {day_in_words(answered_on(response), today)}: {response.what_we_did}")
+        for response in item.responses.all()
+    ]
+    if answers:
+        return Standing("Answered", answers)
+    if status == AgendaItem.FeedbackStatus.RESPONDED:
+        return Standing("Answered (what was done is not written up yet)", [])
+    if status in AgendaItem.WAITING_STATUSES:
+        meeting_day = timezone.localdate(item.meeting.start)
+        since = item.feedback_requested_on or meeting_day
+        if since > today:
+            return Standing(
+                f"Waiting for the meeting on {day_in_words(meeting_day, today)}; the answer comes after it",
+                [],
+                is_waiting=True,
+            )
+        days, overdue = waited(since, today, item.meeting.partnership.feedback_target_days)
+        words = f"Waiting for an answer, {days} day{'' if days == 1 else 's'}"
+        if overdue:
+            words += f" (longer than the {item.meeting.partnership.feedback_target_days} days we aim for)"
+        return Standing(words, [], is_waiting=True, is_overdue=overdue)
+    return Standing("Received by the chair and staff; no answer was asked for on this item", [])
 
 
 def overdue_feedback(today: datetime.date | None = None, user=None) -> QuerySet[AgendaItem]:

@@ -22,11 +22,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from engagement.models import Participant
-from engagement.roles import can_run
+from engagement.roles import can_chair, can_run
 from toolkit.page_cache import content_changed
 
 from . import notifications
 from .models import AgendaItem, Attendance, Feedback, Meeting, Response
+from .signals import meeting_published
 
 
 class ParticipationClosed(Exception):
@@ -37,6 +38,28 @@ def check_runs(by, partnership_id) -> None:
     """Refuse a record made by someone who does not run the partnership (``by`` None: a command, the system)."""
     if by is not None and not can_run(by, partnership_id):
         raise PermissionDenied("Only the partnership's staff and chair can record this.")
+
+
+def publish_meeting(meeting: Meeting, by=None) -> tuple[Meeting, bool]:
+    """Publish a draft meeting's agenda: from now it shows on every public page, list and feed.
+
+    Returns ``(meeting, published_now)``. Publishing a published meeting changes nothing
+    (the meeting's row is locked while we look, so two chairs pressing "Publish" at once
+    publish it once) and tells no one again. Once committed, ``signals.meeting_published``
+    is sent: the hook for the "agenda published" notification.
+    """
+    if by is not None and not can_chair(by, meeting.partnership_id):
+        raise PermissionDenied("Only the partnership's chair can publish its agendas.")
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("partnership").get(pk=meeting.pk)
+        if meeting.published_at is not None:
+            return meeting, False
+        meeting.published_at = timezone.now()
+        # save() moves updated_at (the calendar's LAST-MODIFIED) and, through post_save, drops visitors' cached pages.
+        meeting.save(update_fields=["published_at", "updated_at"])
+        published = meeting
+        transaction.on_commit(lambda: meeting_published.send(sender=Meeting, meeting=published, by=by))
+        return meeting, True
 
 
 def registration_closed_reason(meeting: Meeting, now: datetime.datetime | None = None) -> str:
@@ -203,12 +226,16 @@ def send_views(
     however often they are sent (a double click, a refresh, two tabs): the
     item's row is locked while we look. Views from someone not known are the
     same when the same member of staff recorded the same words.
+
+    Views enter the loop: an item that needed nothing (or was asking for
+    feedback) is now awaiting a response, so it shows as waiting, its days
+    counted (``enter_loop``).
     """
     if recorded_by is not None:
         check_runs(recorded_by, item.meeting.partnership_id)
     text = text.strip()
     with transaction.atomic():
-        AgendaItem.objects.select_for_update().filter(pk=item.pk).first()
+        locked = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
         existing = Feedback.objects.filter(agenda_item=item, participant=participant, channel=channel, text=text)
         if participant is None:
             existing = existing.filter(recorded_by=recorded_by)
@@ -219,7 +246,41 @@ def send_views(
         )
         if themes:
             feedback.themes.set(themes)
+        enter_loop(locked, feedback)
+        item.feedback_status, item.feedback_requested_on = locked.feedback_status, locked.feedback_requested_on
         return feedback, True
+
+
+# An item in one of these states has no one waiting yet: views sent on it start the wait.
+NOT_YET_WAITING = (AgendaItem.FeedbackStatus.NONE, AgendaItem.FeedbackStatus.NEED_FEEDBACK)
+
+
+def views_received(feedback: Feedback) -> bool:
+    """``enter_loop`` for views saved elsewhere (the back office's form): the item's row is locked here."""
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=feedback.agenda_item_id)
+        return enter_loop(item, feedback)
+
+
+def enter_loop(item: AgendaItem, feedback: Feedback) -> bool:
+    """Put ``item`` (locked by the caller) into "awaiting response" now that ``feedback`` came; True if it moved.
+
+    People wait from the item's "feedback requested on" date, or else from its meeting's
+    day; views on an item that asked for nothing, sent after its meeting, start the wait on
+    the day they came (not on the day of a meeting long before). A responded item stays
+    responded: people have heard back on it.
+    """
+    if item.feedback_status not in NOT_YET_WAITING:
+        return False
+    fields = ["feedback_status"]
+    if item.feedback_status == AgendaItem.FeedbackStatus.NONE and item.feedback_requested_on is None:
+        sent_on = timezone.localdate(feedback.created_at)
+        if sent_on > timezone.localdate(item.meeting.start):
+            item.feedback_requested_on = sent_on
+            fields.append("feedback_requested_on")
+    item.feedback_status = AgendaItem.FeedbackStatus.AWAITING_RESPONSE
+    item.save(update_fields=fields)
+    return True
 
 
 def record_response(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("meetings/", public.meeting_list, name="meeting_list"),
     path("meetings/calendar.ics", feeds.meeting_calendar, name="meeting_calendar"),
     path("meetings/<int:pk>/", public.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/meeting.ics", feeds.meeting_ics, name="meeting_ics"),
     path("meetings/<int:pk>/agenda.pdf", feeds.meeting_agenda_pdf, name="meeting_agenda_pdf"),
     path("meetings/papers/<int:pk>/", public.paper_download, name="paper_download"),
     # Taking part and closing the loop (meetings/views/participation.py).

@@ -64,7 +64,8 @@ class FinancialYearFilter(django_filters.ChoiceFilter):
             from .models import Meeting
 
             self._months = set(
-                Meeting.objects.annotate(year=ExtractYear("start"), month=ExtractMonth("start"))
+                Meeting.objects.published()
+                .annotate(year=ExtractYear("start"), month=ExtractMonth("start"))
                 .values_list("year", "month", "partnership__financial_year_start_month")
                 .distinct()
                 .order_by()

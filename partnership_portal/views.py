@@ -44,7 +44,8 @@ def home(request):
     queries does not grow with the partnerships.
     """
     upcoming = (
-        Meeting.objects.upcoming()
+        Meeting.objects.published()
+        .upcoming()
         .exclude(status=Meeting.Status.CANCELLED)
         .select_related("partnership")[:UPCOMING_ON_HOME]
     )
@@ -127,7 +128,7 @@ def partnership_detail(request, slug):
         slug=slug,
     )
     now = timezone.now()
-    meetings = Meeting.objects.filter(partnership=partnership).with_counts()
+    meetings = Meeting.objects.published().filter(partnership=partnership).with_counts()
     context = {
         "partnership": partnership,
         "upcoming": meetings.upcoming(now),
@@ -220,9 +221,10 @@ def _partnership_of(request):
     if not isinstance(pk, int):
         return None
     if name.startswith("meeting_"):
-        return Partnership.objects.filter(meetings__pk=pk).first()
+        # A draft's partnership is not named: the draft is not found, and neither is where it would be.
+        return Partnership.objects.filter(meetings__pk=pk, meetings__published_at__isnull=False).first()
     if name in ("send_views", "record_views", "record_response"):
-        return Partnership.objects.filter(meetings__agenda_items__pk=pk).first()
+        return Partnership.objects.filter(meetings__agenda_items__pk=pk, meetings__published_at__isnull=False).first()
     return None
 
 

@@ -34,9 +34,11 @@ def make_partnership(**fields):
     return Partnership.objects.create(**fields)
 
 
-def make_meeting(partnership, start=None, hours=2, **fields):
+def make_meeting(partnership, start=None, hours=2, draft=False, **fields):
+    """A meeting, published unless ``draft`` (the admin starts every new meeting as a draft)."""
     start = start or timezone.now() + datetime.timedelta(days=7)
     fields.setdefault("title", f"Meeting {next(_sequence)}")
+    fields.setdefault("published_at", None if draft else timezone.now())
     return Meeting.objects.create(
         partnership=partnership, start=start, end=start + datetime.timedelta(hours=hours), **fields
     )

@@ -123,6 +123,7 @@ EXPECTED = {
     "meeting_calendar":          ({},                                                 EVERYONE),
     "meeting_detail":            ({"pk": "@meeting"},                                 EVERYONE),
     "meeting_agenda_pdf":        ({"pk": "@meeting"},                                 EVERYONE),
+    "meeting_ics":               ({"pk": "@meeting"},                                 EVERYONE),
     "you_said_we_did":           ({},                                                 EVERYONE),
     "priority_list":             ({},                                                 EVERYONE),
     "priority_detail":           ({"pk": "@priority"},                                EVERYONE),

@@ -5,8 +5,10 @@ inline to it. Registrations are listed by ``participation.MeetingRegistrations``
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -19,6 +21,7 @@ from engagement.formsets import BoundedInlineFormSet
 from engagement.subqueries import count_pointing_here
 
 from .. import notifications
+from .. import services
 from ..models import AgendaItem, Attendance, Meeting, Paper
 from .participation import MeetingRegistrations
 
@@ -43,6 +46,23 @@ class WhenFilter(admin.SimpleListFilter):
             return queryset.filter(**{f"{self.end_field}__gte": now})
         if self.value() == "past":
             return queryset.filter(**{f"{self.end_field}__lt": now})
+        return queryset
+
+
+class PublishedFilter(admin.SimpleListFilter):
+    """Drafts (seen only by the office) or published meetings."""
+
+    title = "published"
+    parameter_name = "published"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Drafts"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.filter(published_at__isnull=True)
+        if self.value() == "published":
+            return queryset.filter(published_at__isnull=False)
         return queryset
 
 
@@ -281,12 +301,13 @@ class MeetingAdmin(MeetingRegistrations, PartnershipScopedAdmin, admin.ModelAdmi
         "partnership_name",
         "format_short",
         "status",
+        "published",
         "item_count",
         "attendee_count",
         "view_link",
     ]
     list_display_links = ["start_display", "title"]
-    list_filter = [WhenFilter, "status", "format", ("partnership", ScopedRelatedFieldListFilter)]
+    list_filter = [WhenFilter, PublishedFilter, "status", "format", ("partnership", ScopedRelatedFieldListFilter)]
     search_fields = ["title", "venue", "summary", "partnership__name", "agenda_items__title"]
     list_select_related = ["partnership"]
     show_full_result_count = False  # a region: no second count of the whole table
@@ -296,18 +317,79 @@ class MeetingAdmin(MeetingRegistrations, PartnershipScopedAdmin, admin.ModelAdmi
     save_on_top = True
     inlines = [AgendaItemInline, PaperInline]
     fieldsets = [
-        (None, {"fields": ["partnership", "title", ("start", "end"), "times_to_be_confirmed", "status"]}),
+        (
+            None,
+            {"fields": ["partnership", "title", ("start", "end"), "times_to_be_confirmed", "status", "publication"]},
+        ),
         (
             "Where",
             {
-                "fields": ["format", "venue", "online_link"],
-                "description": "Shown on the agenda page, in the calendar feed and on the printed pack.",
+                "fields": ["format", "venue", "online_link", "online_link_public"],
+                "description": "Shown on the agenda page, in the calendar feed and on the printed pack "
+                "(the joining link only to people registered, unless it is made public).",
             },
         ),
         ("Summary", {"fields": ["summary"]}),
         MeetingRegistrations.registrations_fieldset,
     ]
-    actions = ["mark_held", "mark_cancelled"]
+    actions = ["publish_selected", "mark_held", "mark_cancelled"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "publication"]
+
+    @admin.display(description="Published")
+    def publication(self, obj):
+        if obj is None or obj.pk is None:
+            return "A new meeting is a draft: only its staff and chair see it until the chair publishes it."
+        if obj.published_at is None:
+            return "Draft: only the partnership's staff and chair see it. Publish it below when the agenda is ready."
+        return f"Published on {timezone.localtime(obj.published_at):%-d %B %Y at %H:%M}."
+
+    @admin.display(description="Published", boolean=True, ordering="published_at")
+    def published(self, obj):
+        return obj.published_at is not None
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        meeting = self.get_object(request, object_id)
+        extra_context["can_publish"] = (
+            meeting is not None and meeting.is_draft and roles.can_chair(request.user, meeting.partnership_id)
+        )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        """ "Save and publish": the meeting is saved first (as the other buttons), then published."""
+        if "_publish" in request.POST:
+            try:
+                meeting, published_now = services.publish_meeting(obj, by=request.user)
+            except PermissionDenied as refused:
+                self.message_user(request, str(refused), level=messages.ERROR)
+            else:
+                if published_now:
+                    self.message_user(request, f"“{meeting.title}” is published: everyone can now see its agenda.")
+                else:
+                    self.message_user(request, f"“{meeting.title}” was already published.", level=messages.WARNING)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    @admin.action(description="Publish the selected meetings", permissions=["change"])
+    def publish_selected(self, request, queryset):
+        published = already = refused = 0
+        for meeting in queryset.select_related("partnership").order_by("start"):
+            if not meeting.is_draft:
+                already += 1
+            elif not roles.can_chair(request.user, meeting.partnership_id):
+                refused += 1
+            else:
+                _, published_now = services.publish_meeting(meeting, by=request.user)
+                published += published_now
+                already += not published_now
+        said = [f"{published} meeting(s) published."]
+        if already:
+            said.append(f"{already} already published.")
+        if refused:
+            said.append(f"{refused} not published: only the partnership's chair can publish its agendas.")
+        self.message_user(request, " ".join(said), level=messages.WARNING if refused else messages.SUCCESS)
 
     def get_queryset(self, request):
         return (
@@ -343,8 +425,9 @@ class MeetingAdmin(MeetingRegistrations, PartnershipScopedAdmin, admin.ModelAdmi
     @admin.display(description="Public agenda")
     def view_link(self, obj):
         return format_html(
-            '<a href="{}">View</a> · <a href="{}">PDF</a>',
+            '<a href="{}">{}</a> · <a href="{}">PDF</a>',
             obj.get_absolute_url(),
+            "Preview (draft)" if obj.is_draft else "View",
             reverse("meeting_agenda_pdf", args=[obj.pk]),
         )
 

@@ -261,6 +261,9 @@ class FeedbackAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
         if not change and obj.recorded_by_id is None:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+        if not change:
+            # Views recorded here enter the loop as views sent any other way do.
+            services.views_received(obj)
 
 
 @admin.register(Response)

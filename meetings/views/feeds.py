@@ -25,6 +25,7 @@ from toolkit.pdf import html_to_pdf, stylesheet
 
 from ..forms import PartnershipFilterForm
 from ..models import AgendaItem, Meeting
+from ..selectors import joining_link_for
 from .public import can_see_member_papers
 
 # UIDs must not change when the site moves host, or calendars would show
@@ -66,8 +67,8 @@ def event_summary(meeting):
     return summary
 
 
-def event_description(meeting, agenda_url):
-    """Plain text: the partnership, the timed agenda, the online link and where to read the papers."""
+def event_description(meeting, agenda_url, online_link=""):
+    """Plain text: the partnership, the timed agenda, the online link (if given) and where to read the papers."""
     lines = []
     if meeting.is_cancelled:
         lines += ["This meeting has been cancelled.", ""]
@@ -79,25 +80,32 @@ def event_description(meeting, agenda_url):
         for item in items:
             when = item_time_range(item)
             lines.append(f"{when} {item.title}" if when else f"- {item.title}")
-    if meeting.online_link:
-        lines += ["", f"Join online: {meeting.online_link}"]
+    if online_link:
+        lines += ["", f"Join online: {online_link}"]
+    elif meeting.online_link and meeting.format != Meeting.Format.IN_PERSON:
+        lines += ["", "The joining link is sent to people who register."]
     lines += ["", f"Agenda and papers: {agenda_url}"]
     return "\n".join(lines)
 
 
-def meeting_event(meeting, agenda_url):
-    """One VEVENT for a meeting."""
+def meeting_event(meeting, agenda_url, *, private_link=False):
+    """One VEVENT for a meeting.
+
+    The joining link is in it only when the chair made it public, or with ``private_link``
+    (a message to someone registered, never a public feed).
+    """
+    online_link = meeting.online_link if private_link else meeting.public_online_link
     if meeting.times_to_be_confirmed:
         # The day is set but not the hours: an all-day event says so honestly.
         day = meeting.local_date
         start, end = day, day + datetime.timedelta(days=1)
     else:
         start, end = meeting.start.astimezone(london()), meeting.end.astimezone(london())
-    location = meeting.venue or (meeting.online_link if meeting.format == Meeting.Format.ONLINE else "")
+    location = meeting.venue or (online_link if meeting.format == Meeting.Format.ONLINE else "")
     event = icalendar.Event.new(
         uid=calendar_uid(meeting),
         summary=event_summary(meeting),
-        description=event_description(meeting, agenda_url),
+        description=event_description(meeting, agenda_url, online_link),
         start=start,
         end=end,
         # DTSTAMP is the last change, so an unchanged meeting reads the same on every request.
@@ -108,30 +116,42 @@ def meeting_event(meeting, agenda_url):
         url=agenda_url,
         status="CANCELLED" if meeting.is_cancelled else "CONFIRMED",
         conferences=(
-            [icalendar.Conference(meeting.online_link, feature="VIDEO", label="Join online")]
-            if meeting.online_link
-            else None
+            [icalendar.Conference(online_link, feature="VIDEO", label="Join online")] if online_link else None
         ),
     )
-    if meeting.online_link:
+    if online_link:
         # Not every calendar app reads CONFERENCE (RFC 7986); this one is easy to find.
-        event.add("X-ONLINE-MEETING-URL", meeting.online_link)
+        event.add("X-ONLINE-MEETING-URL", online_link)
     if meeting.is_cancelled:
         event.add("TRANSP", "TRANSPARENT")
     return event
 
 
-def build_calendar(meetings, partnership, absolute_url):
-    """An iCalendar of ``meetings`` (one partnership's, or everyone's) with the VTIMEZONE their times refer to."""
-    who = partnership.name if partnership else "the partnerships"
-    calendar = icalendar.Calendar.new(
-        prodid=PRODID,
-        uid=f"calendar-{partnership.slug if partnership else 'all'}@{UID_DOMAIN}",
-        name=f"{partnership.name} meetings" if partnership else "Partnership meetings",
-        description=f"Meetings of {who}, from the Partnership Portal.",
-        method="PUBLISH",
-        refresh_interval=datetime.timedelta(hours=6),
-    )
+def build_calendar(meetings, partnership, absolute_url, *, one_meeting=None):
+    """An iCalendar of ``meetings`` (one partnership's, or everyone's) with the VTIMEZONE their times refer to.
+
+    With ``one_meeting``, the file "Add to calendar" gives: that meeting alone, not a feed to subscribe to
+    (no refresh interval); its event has the same UID as in the feed, so adding both shows it once.
+    """
+    if one_meeting is not None:
+        calendar = icalendar.Calendar.new(
+            prodid=PRODID,
+            uid=f"calendar-meeting-{one_meeting.pk}@{UID_DOMAIN}",
+            name=event_summary(one_meeting),
+            description=f"A meeting of {one_meeting.partnership.name}, from the Partnership Portal.",
+            method="PUBLISH",
+        )
+        meetings = [one_meeting]
+    else:
+        who = partnership.name if partnership else "the partnerships"
+        calendar = icalendar.Calendar.new(
+            prodid=PRODID,
+            uid=f"calendar-{partnership.slug if partnership else 'all'}@{UID_DOMAIN}",
+            name=f"{partnership.name} meetings" if partnership else "Partnership meetings",
+            description=f"Meetings of {who}, from the Partnership Portal.",
+            method="PUBLISH",
+            refresh_interval=datetime.timedelta(hours=6),
+        )
     calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
     days = []
     for meeting in meetings:
@@ -188,13 +208,10 @@ def feed_window(now=None):
     return (now or timezone.now()) - datetime.timedelta(days=settings.FEED_PAST_DAYS)
 
 
-def calendar_meetings(partnership=None, now=None):
-    """Upcoming meetings and those of the last ``FEED_PAST_DAYS``, with their partnership and agenda titles.
-
-    Two queries however many there are; one partnership's (``?partnership=<slug>``) or everyone's.
-    """
-    meetings = (
-        Meeting.objects.filter(end__gte=feed_window(now))
+def calendar_events(meetings):
+    """Published ``meetings`` with what their events show: partnership and agenda titles (two queries)."""
+    return (
+        meetings.published()
         .select_related("partnership")
         .prefetch_related(
             Prefetch(
@@ -204,8 +221,15 @@ def calendar_meetings(partnership=None, now=None):
                 ).order_by("order"),
             )
         )
-        .order_by("start")
     )
+
+
+def calendar_meetings(partnership=None, now=None):
+    """Upcoming meetings and those of the last ``FEED_PAST_DAYS``, with their partnership and agenda titles.
+
+    Two queries however many there are; one partnership's (``?partnership=<slug>``) or everyone's.
+    """
+    meetings = calendar_events(Meeting.objects.filter(end__gte=feed_window(now))).order_by("start")
     if partnership is not None:
         meetings = meetings.filter(partnership=partnership)
     return meetings
@@ -245,6 +269,18 @@ def meeting_calendar(request):
     return response
 
 
+@public_page
+def meeting_ics(request, pk):
+    """One published meeting as an iCalendar file: "Add to calendar" on its agenda page. Drafts are not found."""
+    meeting = get_object_or_404(calendar_events(Meeting.objects.all()), pk=pk)
+    body = build_calendar([], meeting.partnership, request.build_absolute_uri, one_meeting=meeting).to_ical()
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    filename = download_name(meeting.partnership.slug, meeting.local_date, "meeting", extension="ics")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    patch_cache_control(response, public=True, max_age=FEED_MAX_AGE_SECONDS)
+    return response
+
+
 # --- The printable agenda pack ------------------------------------------------------------------
 
 
@@ -276,6 +312,7 @@ def agenda_pack_context(meeting, user, absolute_url):
         "hidden_paper_count": len(papers) - len(visible_papers),
         "rungs": [rungs[rank] for rank in sorted(rungs)],
         "show_outcomes": meeting.status == Meeting.Status.HELD,
+        "joining_link": joining_link_for(meeting, user),
         "agenda_url": absolute_url(meeting.get_absolute_url()),
         "printed_on": timezone.localdate(),
     }
@@ -283,7 +320,7 @@ def agenda_pack_context(meeting, user, absolute_url):
 
 def meeting_agenda_pdf(request, pk):
     """The agenda pack as an A4 PDF, for people who read on paper."""
-    meeting = get_object_or_404(Meeting.objects.for_agenda(), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).for_agenda(), pk=pk)
     html = render_to_string(
         "meetings/agenda_pdf.html", agenda_pack_context(meeting, request.user, request.build_absolute_uri)
     )

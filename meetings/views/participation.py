@@ -89,7 +89,7 @@ def _meeting_anchor(meeting, anchor):
 @role_required(MEMBER)
 def register(request, pk):
     """Say you are coming (in person or online) or send apologies; change it until the meeting starts."""
-    meeting = get_object_or_404(Meeting.objects.select_related("partnership"), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).select_related("partnership"), pk=pk)
     _refuse_outsiders(request, meeting)
     closed = services.registration_closed_reason(meeting)
     participant = participant_for_user(request.user)
@@ -144,7 +144,12 @@ def _registration_message(meeting, attendance, created):
 @role_required(MEMBER)
 def send_views(request, pk):
     """A member sends their views on an agenda item, before or after the meeting."""
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting__partnership"), pk=pk)
+    item = get_object_or_404(
+        AgendaItem.objects.filter(meeting__in=Meeting.objects.visible_to(request.user)).select_related(
+            "meeting__partnership"
+        ),
+        pk=pk,
+    )
     _refuse_outsiders(request, item.meeting)
     anchor = _meeting_anchor(item.meeting, f"item-{item.pk}")
     if not item.is_business:
@@ -175,7 +180,7 @@ def send_views(request, pk):
 def my_views(request):
     """The views you sent (or staff recorded for you), newest first, with what was done."""
     views = (
-        Feedback.objects.filter(participant__user=request.user)
+        Feedback.objects.filter(participant__user=request.user, agenda_item__meeting__published_at__isnull=False)
         .select_related("agenda_item__meeting__partnership")
         .prefetch_related(
             Prefetch("agenda_item__responses", queryset=Response.objects.order_by("decided_on", "pk")),
@@ -183,7 +188,11 @@ def my_views(request):
         .order_by("-created_at", "-pk")
     )
     page = Paginator(views, VIEWS_PER_PAGE).get_page(page_number(request))
-    return render(request, "meetings/participation/my_views.html", {"page_obj": page, "views": page.object_list})
+    today = timezone.localdate()
+    views = list(page.object_list)
+    for view in views:
+        view.standing = selectors.standing_of(view.agenda_item, today)
+    return render(request, "meetings/participation/my_views.html", {"page_obj": page, "views": views})
 
 
 @public_page
@@ -192,8 +201,8 @@ def you_said_we_did(request):
     form = PartnershipFilterForm(request.GET)
     if form.is_valid():
         partnership = form.cleaned_data["partnership"]
-        waiting_items = selectors.waiting_for_feedback(partnership)
-        responded_items = selectors.responded_items(partnership)
+        waiting_items = selectors.waiting_for_feedback(partnership).filter(meeting__published_at__isnull=False)
+        responded_items = selectors.responded_items(partnership).filter(meeting__published_at__isnull=False)
     else:
         # An unknown partnership: both lists empty, and the page names it (as every list does).
         partnership, waiting_items, responded_items = None, AgendaItem.objects.none(), AgendaItem.objects.none()

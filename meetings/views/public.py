@@ -12,6 +12,7 @@ from toolkit.page_cache import public_page
 
 from ..filters import MeetingFilter
 from ..models import Meeting, Paper
+from ..selectors import joining_link_for
 
 MEETINGS_PER_PAGE = 20
 
@@ -24,7 +25,7 @@ def can_see_member_papers(user, meeting):
 @public_page
 def meeting_list(request):
     """All meetings, newest first, filterable by partnership, year, format and engagement type."""
-    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.with_counts().order_by("-start"))
+    meeting_filter = MeetingFilter(request.GET, queryset=Meeting.objects.published().with_counts().order_by("-start"))
     # An unknown partnership or year in a shared link shows an empty list that names it, as every list does.
     meetings = meeting_filter.qs if meeting_filter.is_valid() else Meeting.objects.none()
     page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(page_number(request))
@@ -39,8 +40,11 @@ def meeting_list(request):
 
 @public_page
 def meeting_detail(request, pk):
-    """The agenda: timed items, engagement type of each, papers, outcomes."""
-    meeting = get_object_or_404(Meeting.objects.for_agenda(), pk=pk)
+    """The agenda: timed items, engagement type of each, papers, outcomes.
+
+    A draft is not found except by the people who run its partnership, who see it marked as a draft.
+    """
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).for_agenda(), pk=pk)
     papers = list(meeting.papers.all())
     member = can_see_member_papers(request.user, meeting)
     visible_papers = [p for p in papers if member or p.is_public]
@@ -51,6 +55,10 @@ def meeting_detail(request, pk):
         "hidden_paper_count": len(papers) - len(visible_papers),
     }
     context.update(participation_context(request, meeting))
+    # Members' registration is read above (for the "Taking part" form): no second query for the link.
+    attendance = context["my_attendance"] if "my_attendance" in context else ...
+    context["joining_link"] = joining_link_for(meeting, request.user, attendance)
+    context["joining_link_private"] = bool(context["joining_link"]) and not meeting.online_link_public
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -67,7 +75,9 @@ def participation_context(request, meeting):
 
 def paper_download(request, pk):
     """A paper's file or link; members-only papers: visitors log in, others outside the partnership get 403."""
-    paper = get_object_or_404(Paper.objects.select_related("meeting"), pk=pk)
+    paper = get_object_or_404(
+        Paper.objects.filter(meeting__in=Meeting.objects.visible_to(request.user)).select_related("meeting"), pk=pk
+    )
     if not paper.is_public and not can_see_member_papers(request.user, paper.meeting):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())

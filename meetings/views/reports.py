@@ -49,7 +49,10 @@ def year_review(request, slug, year, fmt="html"):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    report = build_year_review(partnership, year, review=review)
+    # Draft meetings are the office's alone: a public review (and its cached copy) never counts them.
+    report = build_year_review(
+        partnership, year, review=review, include_drafts=roles.can_report(request.user, partnership.pk)
+    )
     return render_report(request, report)
 
 

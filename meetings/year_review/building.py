@@ -48,18 +48,24 @@ def trend(counts: list[int]) -> float | None:
 
 
 def build_year_review(
-    partnership: Partnership, year: int, *, review=..., today: datetime.date | None = None
+    partnership: Partnership,
+    year: int,
+    *,
+    review=...,
+    today: datetime.date | None = None,
+    include_drafts: bool = False,
 ) -> YearReviewReport:
     """The year review of ``partnership`` for the financial year starting in ``year``.
 
     Pass ``review`` (the ``YearReview`` or None) when the caller has already
     read it, e.g. to check permission; otherwise it is read here (one more
-    query). Everything after ``read_year`` is Python over its lists.
+    query). Everything after ``read_year`` is Python over its lists. Draft meetings
+    count only with ``include_drafts`` (the partnership's office: the public never sees them).
     """
     first_day, last_day, _, _ = partnership.year_window(year)
     if review is ...:
         review = YearReview.objects.filter(partnership=partnership, year=year).first()
-    data = read_year(partnership, year)
+    data = read_year(partnership, year, include_drafts=include_drafts)
     report = YearReviewReport(
         partnership=partnership,
         year=year,
@@ -160,14 +166,31 @@ def _headline(report: YearReviewReport, data: YearData, tally: AttendanceTally) 
     )
 
 
+def views_per_theme(data: YearData) -> dict:
+    """Theme name -> the views on items that carry the theme, and views tagged with it themselves.
+
+    Each view counts once per theme: a view tagged with its own item's theme is already counted with the item.
+    """
+    views = {}
+    carried = set()
+    for row in data.item_themes:
+        carried.add((row.item_id, row.theme))
+        views[row.theme] = views.get(row.theme, 0) + data.views_per_item.get(row.item_id, 0)
+    for row in data.feedback_themes:
+        if (row.item_id, row.theme) not in carried:
+            views[row.theme] = views.get(row.theme, 0) + 1
+    return views
+
+
 def _themes(data: YearData):
     """Themes with the agenda items and views carrying each, the most used first."""
     theme_items = {}
     for row in data.item_themes:
         theme_items[row.theme] = theme_items.get(row.theme, 0) + 1
+    theme_views = views_per_theme(data)
     rows = (
-        ThemeRow(name, theme_items.get(name, 0), data.views_per_theme.get(name, 0))
-        for name in theme_items.keys() | data.views_per_theme.keys()
+        ThemeRow(name, theme_items.get(name, 0), theme_views.get(name, 0))
+        for name in theme_items.keys() | theme_views.keys()
     )
     return tuple(sorted(rows, key=lambda row: (-row.items, -row.views, row.name.lower())))
 

@@ -53,6 +53,14 @@ class ItemTheme(NamedTuple):
     theme: str
 
 
+class FeedbackTheme(NamedTuple):
+    """A theme given to one view itself (staff may tag views as well as items)."""
+
+    feedback_id: int
+    item_id: int
+    theme: str
+
+
 class AttendanceRecord(NamedTuple):
     """A counted attendance at a held meeting of the year."""
 
@@ -72,7 +80,7 @@ class YearData:
     types: list[TypeRecord]  # lowest rung first
     item_themes: list[ItemTheme]
     views_per_item: dict  # item_id -> views
-    views_per_theme: dict  # theme name -> views
+    feedback_themes: list[FeedbackTheme]  # themes given to views themselves (most views have none)
     heard_back: dict  # item_id -> date people heard back
     attendances: list[AttendanceRecord]
     came_before: set  # this year's people with a counted attendance in an earlier year
@@ -83,9 +91,18 @@ class YearData:
         return [row for row in self.meetings if row.status == Meeting.Status.HELD]
 
 
-def held_in(partnership: Partnership, opens: datetime.datetime, closes: datetime.datetime, prefix="meeting__") -> Q:
-    """Held meetings of ``partnership`` starting in [opens, closes), seen through ``prefix``."""
-    return Q(
+def held_in(
+    partnership: Partnership,
+    opens: datetime.datetime,
+    closes: datetime.datetime,
+    prefix="meeting__",
+    include_drafts: bool = False,
+) -> Q:
+    """Held meetings of ``partnership`` starting in [opens, closes), seen through ``prefix``.
+
+    Published ones only, unless ``include_drafts`` (for the partnership's own office).
+    """
+    held = Q(
         **{
             f"{prefix}partnership": partnership,
             f"{prefix}status": Meeting.Status.HELD,
@@ -93,17 +110,22 @@ def held_in(partnership: Partnership, opens: datetime.datetime, closes: datetime
             f"{prefix}start__lt": closes,
         }
     )
+    return held if include_drafts else held & Q(**{f"{prefix}published_at__isnull": False})
 
 
 def _records(record, queryset):
     return [record._make(row) for row in queryset]
 
 
-def read_year(partnership: Partnership, year: int) -> YearData:
-    """Read everything the year review needs, in ten queries (Python does the counting)."""
+def read_year(partnership: Partnership, year: int, include_drafts: bool = False) -> YearData:
+    """Read everything the year review needs, in ten queries (Python does the counting).
+
+    Draft meetings are left out (the review may be public) unless ``include_drafts``.
+    """
     _, _, opens, closes = partnership.year_window(year)
     _, _, previous_opens, previous_closes = partnership.year_window(year - 1)
-    in_year = held_in(partnership, opens, closes)
+    in_year = held_in(partnership, opens, closes, include_drafts=include_drafts)
+    meetings = Meeting.objects.all() if include_drafts else Meeting.objects.published()
     items = AgendaItem.objects.filter(in_year, is_business=True)
     item_ids = items.values("pk")
     views = Feedback.objects.filter(agenda_item__in=item_ids)
@@ -111,7 +133,7 @@ def read_year(partnership: Partnership, year: int) -> YearData:
     return YearData(
         meetings=_records(
             MeetingRecord,
-            Meeting.objects.filter(partnership=partnership, start__gte=opens, start__lt=closes)
+            meetings.filter(partnership=partnership, start__gte=opens, start__lt=closes)
             .order_by("start", "pk")
             .values_list("pk", "start", "title", "status", "format"),
         ),
@@ -138,11 +160,11 @@ def read_year(partnership: Partnership, year: int) -> YearData:
             .values_list("agendaitem_id", "theme__name"),
         ),
         views_per_item=dict(views.order_by().values_list("agenda_item_id").annotate(n=Count("pk"))),
-        views_per_theme=dict(
+        feedback_themes=_records(
+            FeedbackTheme,
             Feedback.themes.through.objects.filter(feedback__in=views.values("pk"))
             .order_by()
-            .values_list("theme__name")
-            .annotate(n=Count("feedback_id", distinct=True))
+            .values_list("feedback_id", "feedback__agenda_item_id", "theme__name"),
         ),
         heard_back={
             row["agenda_item_id"]: row["reported"] or row["decided"]
@@ -168,6 +190,7 @@ def read_year(partnership: Partnership, year: int) -> YearData:
                 meeting__partnership=partnership,
                 meeting__status=Meeting.Status.HELD,
                 meeting__start__lt=opens,
+                meeting__in=meetings,
                 participant__in=counted.filter(in_year).values("participant_id"),
             )
             .order_by()
@@ -175,7 +198,9 @@ def read_year(partnership: Partnership, year: int) -> YearData:
             .distinct()
         ),
         previous_counts=dict(
-            AgendaItem.objects.filter(held_in(partnership, previous_opens, previous_closes), is_business=True)
+            AgendaItem.objects.filter(
+                held_in(partnership, previous_opens, previous_closes, include_drafts=include_drafts), is_business=True
+            )
             .order_by()
             .values_list("engagement_type_id")
             .annotate(n=Count("pk"))

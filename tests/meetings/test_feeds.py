@@ -110,6 +110,7 @@ def test_event_has_summary_location_online_link_and_agenda_in_description(client
         title="Year 1 Review",
         venue="Civic Suite, Catford Road, London SE6 9SE",
         online_link="https://meet.example.org/lpp",
+        online_link_public=True,
         format=Meeting.Format.HYBRID,
     )
     make_item(hybrid, title="Arrivals", start_time=datetime.time(9, 45), duration_minutes=15)
@@ -131,7 +132,9 @@ def test_event_has_summary_location_online_link_and_agenda_in_description(client
 
 
 def test_online_meeting_gives_its_link_as_location(client, partnership):
-    online = make_meeting(partnership, format=Meeting.Format.ONLINE, online_link="https://meet.example.org/x")
+    online = make_meeting(
+        partnership, format=Meeting.Format.ONLINE, online_link="https://meet.example.org/x", online_link_public=True
+    )
     _, calendar = fetch_calendar(client)
     assert str(events_by_uid(calendar)[f"meeting-{online.pk}@partnership-portal"]["LOCATION"]) == (
         "https://meet.example.org/x"

@@ -79,6 +79,7 @@ def test_agenda_shows_timed_items_presenter_type_and_promise(client, partnership
         format=Meeting.Format.HYBRID,
         venue="Civic Suite",
         online_link="https://meet.example.org/lpp",
+        online_link_public=True,
     )
     make_item(meeting, title="Arrivals", start_time=datetime.time(9, 45), duration_minutes=15, is_business=False)
     make_item(

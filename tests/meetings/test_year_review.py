@@ -301,7 +301,7 @@ def test_themes_count_agenda_items_and_views(partnership, member):
 
     report = build_year_review(partnership, 2023)
 
-    assert [(t.name, t.items, t.views) for t in report.themes] == [("Access", 2, 0), ("Trust", 1, 2)]
+    assert [(t.name, t.items, t.views) for t in report.themes] == [("Access", 2, 2), ("Trust", 1, 2)]
     assert [item.views for item in report.meetings[0].items] == [0, 2]
 
 
