@@ -107,3 +107,21 @@ def test_staff_keep_the_plan_in_the_back_office_for_their_own_partnership(client
     response = client.get(reverse("admin:meetings_forwarddecision_changelist"))
     assert set(response.context["cl"].queryset) == {ours}
     assert theirs not in response.context["cl"].queryset
+
+
+def test_the_demo_has_topics_in_every_status_and_three_decisions_and_loads_twice(demo_data):
+    import io
+
+    from django.core.management import call_command
+
+    lewisham = demo_data["lewisham"]
+    call_command("load_demo", stdout=io.StringIO())
+    topics = Topic.objects.filter(partnership=lewisham)
+    assert set(topics.values_list("status", flat=True)) == set(Topic.Status.values)
+    scheduled = topics.get(status="scheduled")
+    assert scheduled.agenda_item.meeting.start.date() == datetime.date(2024, 6, 26)
+    assert scheduled.supports.count() == 2 and scheduled.history.filter(to_status="scheduled").count() == 1
+    decisions = ForwardDecision.objects.filter(partnership=lewisham)
+    assert decisions.count() == 3
+    assert decisions.filter(status="made", response__isnull=False, agenda_item__isnull=False).count() == 1
+    assert topics.filter(decision__isnull=False).count() == 1

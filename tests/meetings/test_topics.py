@@ -336,3 +336,9 @@ def test_an_item_from_a_topic_says_who_proposed_it_and_how_many_support_it(
     change_topic_status(merged_view, Topic.Status.SCHEDULED, "", chair, agenda_item=item)
     text = page_text(client.get(meeting.get_absolute_url()))
     assert text.count("Proposed by members of the partnership, supported by 3 people") == 1
+
+
+def test_the_partnership_page_links_topics_and_the_forward_plan(client, partnership):
+    text = client.get(partnership.get_absolute_url()).content.decode()
+    assert reverse("topic_list", args=[partnership.slug]) in text
+    assert reverse("forward_plan", args=[partnership.slug]) in text
