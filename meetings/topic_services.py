@@ -1,7 +1,11 @@
 """Writing topics: proposing, "me too", and the chair's status changes (each locked, each safe to repeat)."""
 
+import datetime
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from engagement.services import participant_for_user
 
@@ -9,6 +13,7 @@ from .signals import topic_status_changed
 from .topics import Topic, TopicStatusChange, TopicSupport
 
 Status = Topic.Status
+RESENT_WITHIN = datetime.timedelta(minutes=10)
 
 
 def status_change_problems(topic: Topic, to: str, words: str, agenda_item=None, merged_into=None) -> dict:
@@ -72,8 +77,23 @@ def change_topic_status(
 
 
 def propose_topic(partnership, user, **fields) -> Topic:
-    """A member's new topic (status new), with its first line of history."""
+    """A member's new topic (status new), with its first line of history.
+
+    The same proposal sent twice (a double click, a resent form) within ``RESENT_WITHIN`` is the one topic.
+    """
     with transaction.atomic():
+        if user is not None and user.is_authenticated:
+            # Lock the proposer's row so that two copies sent at once are seen one after the other.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            resent = Topic.objects.filter(
+                partnership=partnership,
+                proposed_by=user,
+                title=fields.get("title", ""),
+                about=fields.get("about", ""),
+                created_at__gte=timezone.now() - RESENT_WITHIN,
+            ).first()
+            if resent is not None:
+                return resent
         topic = Topic.objects.create(
             partnership=partnership,
             proposed_by=user,

@@ -342,3 +342,40 @@ def test_the_partnership_page_links_topics_and_the_forward_plan(client, partners
     text = client.get(partnership.get_absolute_url()).content.decode()
     assert reverse("topic_list", args=[partnership.slug]) in text
     assert reverse("forward_plan", args=[partnership.slug]) in text
+
+
+def test_the_back_office_pages_open_and_a_chair_records_a_topic_heard_by_phone(
+    client, partnership, member, chair, ladder
+):
+    make_topic(partnership, member, ladder)
+    client.force_login(chair)
+    for name in ("admin:meetings_topic_changelist", "admin:meetings_topic_add", "admin:meetings_forwarddecision_add"):
+        assert client.get(reverse(name)).status_code == 200, name
+    response = client.post(
+        reverse("admin:meetings_topic_add"),
+        {
+            "partnership": partnership.pk,
+            "title": "Heard by phone",
+            "about": "a",
+            "why_it_matters": "b",
+            "who_it_affects": "",
+            "wanted_rung": ladder["Consulting"].pk,
+            "decision": "",
+            "history-TOTAL_FORMS": "0",
+            "history-INITIAL_FORMS": "0",
+            "history-MIN_NUM_FORMS": "0",
+            "history-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302
+    topic = Topic.objects.get(title="Heard by phone")
+    assert topic.status == Topic.Status.NEW and topic.proposed_by == chair and topic.history.count() == 1
+
+
+def test_a_proposal_sent_twice_is_one_topic(client, partnership, member, ladder):
+    client.force_login(member)
+    data = {"title": "Twice", "about": "a", "why_it_matters": "b", "wanted_rung": ladder["Involving"].pk}
+    first = client.post(reverse("topic_new", args=[partnership.slug]), data)
+    second = client.post(reverse("topic_new", args=[partnership.slug]), data)
+    assert Topic.objects.count() == 1
+    assert first["Location"] == second["Location"]
