@@ -109,3 +109,19 @@ def test_a_year_without_topics_says_every_item_was_the_systems(partnership, ladd
     make_item(meeting, engagement_type=ladder["Informing"])
     setters = build_year_review(partnership, 2023).agenda_setters
     assert (setters.community_items, setters.system_items, setters.topics_proposed) == (0, 1, 0)
+
+
+def test_the_workbook_says_who_set_the_agenda(year, ladder):
+    import io
+
+    from openpyxl import load_workbook
+
+    from meetings.year_review.renderers.xlsx_file import workbook_bytes
+
+    workbook = load_workbook(io.BytesIO(workbook_bytes(build_year_review(year, 2023))))
+    rows = {row[0]: row[1:3] for row in workbook.worksheets[0].iter_rows(values_only=True) if row and row[0]}
+    assert "Who set the agenda" in rows
+    assert rows["Agenda items proposed by the community (from a topic)"][0] == 2
+    assert rows["Agenda items set by the system"][0] == 3
+    assert rows["Topics proposed"][0] == 5
+    assert rows["  Involved before they were made"][0] == 2
