@@ -475,3 +475,7 @@ class YearReview(models.Model):
         if self.partnership_id is not None and roles.can_report(user, self.partnership_id):
             return True
         return self.status == self.Status.FINAL and self.is_public
+
+
+# Topics people propose and the forward plan (issue 14) live in their own module.
+from .topics import ForwardDecision, Topic, TopicStatusChange, TopicSupport  # noqa: E402, F401

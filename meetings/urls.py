@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from .views import attendance, feeds, participation, public, reports
+from .views import attendance, feeds, participation, public, reports, topics
 
 urlpatterns = [
     path("meetings/", public.meeting_list, name="meeting_list"),
@@ -32,4 +32,10 @@ urlpatterns = [
         reports.year_review,
         name="year_review_file",
     ),
+    # Topics people propose and the forward plan (meetings/views/topics.py).
+    path("p/<slug:slug>/topics/", topics.topic_list, name="topic_list"),
+    path("p/<slug:slug>/topics/new/", topics.topic_new, name="topic_new"),
+    path("p/<slug:slug>/topics/<int:pk>/", topics.topic_detail, name="topic_detail"),
+    path("p/<slug:slug>/topics/<int:pk>/support/", topics.topic_support, name="topic_support"),
+    path("p/<slug:slug>/forward-plan/", topics.forward_plan, name="forward_plan"),
 ]

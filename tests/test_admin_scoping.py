@@ -120,6 +120,33 @@ def _notification_settings(world):
     return PartnershipNotificationSettings.objects.create(partnership=world.partnership, reminder_days_before=3)
 
 
+def _topic(world):
+    from engagement.models import EngagementType
+    from meetings.topic_services import propose_topic
+
+    return propose_topic(
+        world.partnership,
+        world.member,
+        title="Our topic",
+        about="About.",
+        why_it_matters="Why.",
+        wanted_rung=EngagementType.objects.first(),
+        decision=_forward_decision(world),
+    )
+
+
+def _forward_decision(world):
+    from meetings.topics import ForwardDecision
+
+    return ForwardDecision.objects.create(
+        partnership=world.partnership,
+        title="Our decision",
+        decision_maker="The board",
+        expected_date=datetime.date(2030, 1, 1),
+        what_is_decided="A plan.",
+    )
+
+
 # The partnership's record of each model: {label: maker(world)}.
 PARTNERSHIP_ROWS = {
     "auth.user": lambda world: world.member,
@@ -134,6 +161,8 @@ PARTNERSHIP_ROWS = {
     "meetings.feedback": _feedback,
     "meetings.response": _response,
     "meetings.yearreview": _year_review,
+    "meetings.topic": _topic,
+    "meetings.forwarddecision": _forward_decision,
     "reimbursement.paymentpolicy": _policy,
     "reimbursement.claim": _claim,
     "priorities.priority": _priority,

@@ -126,6 +126,13 @@ EXPECTED = {
     "meeting_ics":               ({"pk": "@meeting"},                                 EVERYONE),
     "you_said_we_did":           ({},                                                 EVERYONE),
     "priority_list":             ({},                                                 EVERYONE),
+    # Topics people propose and the forward plan: public; members of the partnership (or one above) propose
+    # and say "me too" (a POST)
+    "topic_list":                ({"slug": "@slug"},                                  EVERYONE),
+    "topic_detail":              ({"slug": "@slug", "pk": "@topic"},                  EVERYONE),
+    "topic_new":                 ({"slug": "@slug"},                                  "L OOOOO FFFF O"),
+    "topic_support":             ({"slug": "@slug", "pk": "@topic"},                  "L AAAAA FFFF A"),
+    "forward_plan":              ({"slug": "@slug"},                                  EVERYONE),
     "priority_detail":           ({"pk": "@priority"},                                EVERYONE),
     # Papers: public to all; members-only ones to people with a role in the paper's partnership
     "paper_download":            ({"pk": "@members_paper"},                           "L OOOOO FFFF O"),
@@ -184,8 +191,11 @@ def build_world():
     action = Action.objects.get(
         priority__partnership__slug=ELSEWHERE, priority__number=1, horizon=Action.Horizon.IMMEDIATE, order=1
     )
+    from meetings.models import Topic
+
     return {
         "slug": "lewisham",
+        "topic": Topic.objects.filter(partnership__slug="lewisham").order_by("pk").first().pk,
         "year": 2023,
         "meeting": meeting.pk,
         "meeting_item": AgendaItem.objects.filter(meeting=meeting).order_by("order").first().pk,

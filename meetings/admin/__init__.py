@@ -19,4 +19,4 @@ CHOICE_PATHS.update(
     }
 )
 
-from . import meetings, participation, reports  # noqa: E402, F401
+from . import meetings, participation, reports, topics  # noqa: E402, F401

@@ -13,6 +13,7 @@ from toolkit.page_cache import public_page
 from ..filters import MeetingFilter
 from ..models import Meeting, Paper
 from ..selectors import joining_link_for
+from ..topics import supporters_by_item
 
 MEETINGS_PER_PAGE = 20
 
@@ -48,9 +49,13 @@ def meeting_detail(request, pk):
     papers = list(meeting.papers.all())
     member = can_see_member_papers(request.user, meeting)
     visible_papers = [p for p in papers if member or p.is_public]
+    items = list(meeting.agenda_items.all())
+    from_topics = supporters_by_item([item.pk for item in items])
+    for item in items:  # "Proposed by members of the partnership, supported by N people"
+        item.topic_supporters = from_topics.get(item.pk)
     context = {
         "meeting": meeting,
-        "items": meeting.agenda_items.all(),
+        "items": items,
         "papers": visible_papers,
         "hidden_paper_count": len(papers) - len(visible_papers),
     }

@@ -1,7 +1,7 @@
 """The year review: one partnership's financial year in figures, computed once.
 
 ``build_year_review(partnership, year)`` reads the database in a fixed number
-of queries (eleven, however many meetings, agenda items and attendances the
+of queries (fourteen, however many meetings, agenda items and attendances the
 year holds) and returns a ``YearReviewReport`` of plain values. The
 renderers (``renderers/``) format it as HTML, CSV, XLSX and PDF and never go
 back to the database.

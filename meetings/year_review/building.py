@@ -14,6 +14,7 @@ from django.utils import timezone
 from engagement.models import Organisation, Partnership
 
 from ..models import AgendaItem, Attendance, Meeting, YearReview, waited
+from .agenda_setters import agenda_setters
 from .figures import (
     INVOLVING_NAME,
     INVOLVING_RANK,
@@ -87,6 +88,7 @@ def build_year_review(
     _ladder(report, data, year)
     report.loop = _feedback_loop(partnership, report.meetings, data, today or timezone.localdate())
     report.themes = _themes(data)
+    report.agenda_setters = agenda_setters(partnership, data, year)
     return report
 
 

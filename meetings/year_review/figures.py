@@ -196,6 +196,7 @@ class YearReviewReport:
     ladder_sentence: str = ""
     loop: FeedbackLoop = field(default_factory=FeedbackLoop)
     themes: tuple = ()
+    agenda_setters: object = None  # agenda_setters.AgendaSetters: who set the agenda (issue 14)
 
     @property
     def title(self):

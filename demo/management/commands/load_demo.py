@@ -7,11 +7,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from demo import engagement, glossary, meetings, priorities, reimbursement, year_review
+from demo import engagement, glossary, meetings, priorities, reimbursement, topics, year_review
 from engagement.models import Partnership
 
 # Each app's demo loader, in the order the apps depend on each other.
-LOADERS = [glossary.load, meetings.load, year_review.load, priorities.load, reimbursement.load]
+LOADERS = [glossary.load, meetings.load, year_review.load, priorities.load, reimbursement.load, topics.load]
 
 
 class Command(BaseCommand):

@@ -137,6 +137,25 @@ def _summary(sheet, report, styles):
     add("Still waiting", loop.waiting)
     add(f"Waiting longer than the {loop.target_days}-day target", loop.overdue)
     add("Median days to respond", loop.median_days if loop.median_days is not None else "No responses yet")
+    setters = report.agenda_setters
+    if setters is not None and setters.has_figures:  # who set the agenda (issue 14)
+        add()
+        add("Who set the agenda", style="bold")
+        add("Agenda items proposed by the community (from a topic)", setters.community_items)
+        add("Agenda items set by the system", setters.system_items)
+        row = add("Type of engagement", "Community", "System")
+        for cell in sheet[row]:
+            cell.font = styles["bold"]
+        for rung in setters.rungs:
+            add(rung.name, rung.community, rung.system)
+        add("Topics proposed", setters.topics_proposed)
+        add("  Scheduled", setters.topics_scheduled)
+        add("  Answered elsewhere", setters.topics_answered)
+        add("  Declined", setters.topics_declined)
+        add("  Merged", setters.topics_merged)
+        add("  Waiting", setters.topics_waiting)
+        add("Forward plan decisions made", setters.decisions_made)
+        add("  Involved before they were made", setters.decisions_involved_early)
     for section in report.narrative:
         add()
         add(section.heading, style="bold")
