@@ -6,7 +6,6 @@ so someone else's claim is a 404 (an approver sees the submitted claims of
 their own partnerships only). State changes go through ``services``.
 """
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
