@@ -198,6 +198,27 @@ class Organisation(models.Model):
 
 
 class ParticipantQuerySet(models.QuerySet):
+    def connected_to(self, partnership_ids):
+        """The people of these partnerships: their members (any role) and the people at their meetings."""
+        from django.apps import apps
+
+        ids = sorted(partnership_ids)
+        attendances = apps.get_model("meetings", "Attendance").objects
+        # IN (…) rather than EXISTS: under OR, PostgreSQL hashes each list once instead of probing per person.
+        members = Membership.objects.filter(partnership_id__in=ids).values("user_id")
+        attendees = attendances.filter(meeting__partnership_id__in=ids).values("participant_id")
+        return self.filter(models.Q(user_id__in=members) | models.Q(pk__in=attendees))
+
+    def run_by(self, user):
+        """The people a staff member or chair may pick: those of the partnerships they run (operators: all)."""
+        from engagement import roles
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.connected_to(roles.covered_ids(user, *roles.OFFICE_ROLES))
+
     def find(self, name="", email=""):
         """Existing people matching an email, or else a name (case-insensitive)."""
         if email:

@@ -103,17 +103,28 @@ def covered_ids(user, *roles):
     key = frozenset(roles)
     if key not in cache:
         held = _held(user)
-        found = set()
-        todo = [pk for role in roles for pk in held.get(role, ())]
-        if todo:
-            children = _children(user)
-            while todo:
-                pk = todo.pop()
-                if pk not in found:
-                    found.add(pk)
-                    todo.extend(children.get(pk, ()))
-        cache[key] = frozenset(found)
+        cache[key] = _with_below(user, [pk for role in roles for pk in held.get(role, ())])
     return cache[key]
+
+
+def _with_below(user, partnership_ids):
+    """``partnership_ids`` and the ids of every partnership below them (the tree read once per user)."""
+    found = set()
+    todo = list(partnership_ids)
+    if todo:
+        children = _children(user)
+        while todo:
+            pk = todo.pop()
+            if pk not in found:
+                found.add(pk)
+                todo.extend(children.get(pk, ()))
+    return frozenset(found)
+
+
+def partnership_and_below(user, partnership):
+    """The id of ``partnership`` (an object or an id) and of every partnership below it, read as ``user``
+    reads the tree (once per user object)."""
+    return _with_below(user, [getattr(partnership, "pk", partnership)])
 
 
 def covers(user, partnership, *roles):

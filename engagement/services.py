@@ -64,7 +64,8 @@ def give_role(by: AbstractBaseUser, user: AbstractBaseUser, partnership: Partner
 
     Raises ``ValidationError`` for an unknown role and ``PermissionDenied``
     when ``by`` may not give it there. A back-office role (staff, chair,
-    finance) also lets the person sign in to the back office.
+    finance) also lets the person sign in to the back office; ``remove_role``
+    closes it again when their last one goes.
     """
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Choose member, staff, chair or finance."})
@@ -95,7 +96,7 @@ def remove_role(by: AbstractBaseUser, membership: Membership) -> bool:
     if not roles.can_give_role(by, membership.partnership_id, membership.role):
         raise PermissionDenied(_refusal(by, membership.partnership, membership.role))
     with transaction.atomic():
-        get_user_model().objects.select_for_update().filter(pk=membership.user_id).first()
+        locked_user = get_user_model().objects.select_for_update().filter(pk=membership.user_id).first()
         locked = Membership.objects.select_for_update().filter(pk=membership.pk).first()
         if locked is None:
             removed = False
@@ -106,6 +107,17 @@ def remove_role(by: AbstractBaseUser, membership: Membership) -> bool:
             locked._history_user = by
             locked.delete()
             removed = True
+        # The last back-office role gone: the back office is closed to them again (operators keep it).
+        if (
+            locked_user is not None
+            and locked_user.is_staff
+            and not locked_user.is_superuser
+            and not Membership.objects.filter(user=locked_user, role__in=BACK_OFFICE_ROLES).exists()
+        ):
+            locked_user.is_staff = False
+            locked_user.save(update_fields=["is_staff"])
+            if Membership.user.is_cached(membership):
+                membership.user.is_staff = False
     if Membership.user.is_cached(membership):
         roles.forget_roles(membership.user)
     if by.pk == membership.user_id:

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from engagement import roles
 from engagement.models import Organisation, Participant, Partnership, Theme
 from engagement.query_string import QueryForm
 
@@ -224,7 +225,7 @@ class WalkInForm(forms.Form):
         help_text="We found people with this name. Choose them, or say this is someone new.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].widget.attrs["class"] = "form-select"
         self.fields["mode"].widget.attrs["class"] = "form-select"
@@ -233,12 +234,14 @@ class WalkInForm(forms.Form):
         if self.is_bound:
             # Search only with what the fields accept: a NUL byte or an over-long value never reaches a query.
             name, email = self._valid_value("name"), self._valid_value("email")
-            found = list(Participant.objects.find(name=name, email=email).select_related("organisation")[:10])
-            by_email = [p for p in found if email and p.email.lower() == email.lower()]
-            if by_email:
-                self.email_match = by_email[0]
-            else:
-                self.candidates = found
+            # An email the person gave is theirs alone (one record per email), wherever they took part;
+            # a list of names to choose from holds only the people of the partnerships the user runs.
+            by_email = Participant.objects.find(email=email).select_related("organisation").first() if email else None
+            if by_email is not None:
+                self.email_match = by_email
+            elif name:
+                people = Participant.objects.run_by(user).find(name=name).select_related("organisation")
+                self.candidates = list(people.order_by("name", "pk")[:10])
         if self.candidates:
             self.fields["match"].choices = [(str(p.pk), describe(p)) for p in self.candidates] + [
                 (self.NEW, "No: someone new")
@@ -325,24 +328,19 @@ class SendViewsForm(forms.Form):
         return text
 
 
-def senders_for(item):
-    """Who the views on ``item`` may be from: its partnership's people, and people at no meeting yet.
+def senders_for(item, user):
+    """Who the views on ``item`` may be from: the people of its partnership and the ones below it.
 
-    Not every person in the region: a region's 60,000 names in one list took seconds to send and
-    meant nothing to the staff choosing from it. The partnership's people are those registered or
-    recorded at its meetings, or who sent views on its agenda items.
+    Its members (any role), the people registered or recorded at its meetings, and those who sent
+    views on its agenda items; never the rest of the region (60,000 names in one list took seconds
+    to send, meant nothing to the staff choosing from it, and showed them other partnerships' people).
     """
     people = Participant.objects.filter(erased_at__isnull=True).order_by("name")
     if item is None:
-        return people
-    partnership_id = item.meeting.partnership_id
-    # IN (…) rather than EXISTS: under OR, PostgreSQL hashes each list once instead of probing per person.
-    at_its_meetings = Attendance.objects.filter(meeting__partnership_id=partnership_id).values("participant_id")
-    views_on_its_items = Feedback.objects.filter(agenda_item__meeting__partnership_id=partnership_id).values(
-        "participant_id"
-    )
-    at_any_meeting = Attendance.objects.values("participant_id")
-    return people.filter(Q(pk__in=at_its_meetings) | Q(pk__in=views_on_its_items) | ~Q(pk__in=at_any_meeting))
+        return people.none()
+    ids = sorted(roles.partnership_and_below(user, item.meeting.partnership_id))
+    views_on_its_items = Feedback.objects.filter(agenda_item__meeting__partnership_id__in=ids).values("participant_id")
+    return people.filter(Q(pk__in=Participant.objects.connected_to(ids).values("pk")) | Q(pk__in=views_on_its_items))
 
 
 class RecordViewsForm(forms.ModelForm):
@@ -355,9 +353,9 @@ class RecordViewsForm(forms.ModelForm):
         help_texts = {"participant": "Choose “Not known” if the person did not give their name."}
         widgets = {"text": forms.Textarea(attrs={"rows": 5}), "themes": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, item=None, **kwargs):
+    def __init__(self, *args, item=None, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"].queryset = senders_for(item)
+        self.fields["participant"].queryset = senders_for(item, user)
         self.fields["participant"].empty_label = "Not known"
         self.fields["channel"].choices = [c for c in Feedback.Channel.choices if c[0] != Feedback.Channel.PORTAL]
         self.fields["themes"].queryset = Theme.objects.order_by("name")

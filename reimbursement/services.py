@@ -417,10 +417,19 @@ def _check_payment(by, reference):
 def pay_claim(
     claim_id: int, *, by, reference: str, paid_on: datetime.date, now: datetime.datetime | None = None
 ) -> bool:
-    """Mark one approved claim paid. False if it was already paid; refused unless approved."""
+    """Mark one approved claim paid, outside the run page. False if it was already paid; refused unless approved.
+
+    Every paid claim belongs to a ``PaymentRun``: this one makes a run of the claim's partnership and
+    payment route with ``reference``, or, when that partnership's finance system batch already has a
+    run of this route paid that day under the same reference, adds the claim to it. A reference the
+    partnership gave a run of another route or day is refused, as ``mark_run_paid`` refuses it.
+    """
     now = _now(now)
     reference = _check_payment(by, reference)
     with transaction.atomic():
+        partnership_id = Claim.objects.filter(pk=claim_id).values_list("policy__partnership", flat=True).first()
+        # The partnership's row first, as mark_run_paid locks it: one run (or lone payment) at a time.
+        Partnership.objects.select_for_update().filter(pk=partnership_id).first()
         claim = _locked(claim_id)
         if not roles.can_pay(by, claim):
             raise PermissionDenied("You cannot mark paid claims of another partnership.")
@@ -431,6 +440,24 @@ def pay_claim(
             raise ClaimRefused(f"This claim {claim.status_phrase}, so it cannot be paid.")
         if not claim.attendance_verified:
             raise ClaimRefused(ATTENDANCE_WITHDRAWN)
+        route = claim.policy.payment_route
+        run = PaymentRun.objects.filter(partnership_id=partnership_id, reference=reference).first()
+        if run is None:
+            run = PaymentRun.objects.create(
+                partnership_id=partnership_id,
+                route=route,
+                reference=reference,
+                paid_on=paid_on,
+                approved_before=None,
+                paid_by=by,
+                created_at=now,
+            )
+        elif (run.route, run.paid_on) != (route, paid_on):
+            raise ClaimRefused(
+                f"The reference {reference} was given to the run paid on {run.paid_on:%-d %B %Y}: "
+                "give this payment the finance system's reference for it."
+            )
+        claim.payment_run = run
         _mark_paid(claim, by, reference, paid_on, now)
     return True
 

@@ -76,7 +76,7 @@ def attendance(request, pk):
             "meeting": meeting,
             "sheet": sheet,
             "closed": closed,
-            "walk_in_form": WalkInForm(),
+            "walk_in_form": WalkInForm(user=request.user),
             "import_form": AttendanceImportForm(),
             "summary": selectors.registration_summary(meeting),
         },
@@ -92,7 +92,7 @@ def walk_in(request, pk):
         messages.error(request, closed)
         return redirect(_attendance_url(meeting))
     if request.method == "POST":
-        form = WalkInForm(request.POST)
+        form = WalkInForm(request.POST, user=request.user)
         if form.is_valid():
             found = form.cleaned_data["participant"]
             person = found or form.new_participant()
@@ -118,7 +118,7 @@ def walk_in(request, pk):
                 messages.success(request, said)
                 return redirect(_attendance_url(meeting))
     else:
-        form = WalkInForm()
+        form = WalkInForm(user=request.user)
     return render(request, "meetings/participation/walk_in.html", {"meeting": meeting, "form": form})
 
 
@@ -160,7 +160,7 @@ def record_views(request, pk):
     """Views staff received by email, phone, paper or in the meeting."""
     item = get_object_or_404(AgendaItem.objects.for_user(request.user).select_related("meeting__partnership"), pk=pk)
     if request.method == "POST":
-        form = RecordViewsForm(request.POST, item=item)
+        form = RecordViewsForm(request.POST, item=item, user=request.user)
         if form.is_valid():
             services.send_views(
                 item,
@@ -173,7 +173,7 @@ def record_views(request, pk):
             messages.success(request, f"Views on “{item.title}” recorded.")
             return redirect(f"{item.meeting.get_absolute_url()}#item-{item.pk}")
     else:
-        form = RecordViewsForm(item=item)
+        form = RecordViewsForm(item=item, user=request.user)
     return render(request, "meetings/participation/record_views.html", {"item": item, "form": form})
 
 

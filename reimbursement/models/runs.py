@@ -14,9 +14,10 @@ from .policies import PaymentRoute
 class PaymentRun(models.Model):
     """Claims finance paid together: all of one partnership, all by one payment route, one reference.
 
-    Made only by ``services.mark_run_paid``, which locks the partnership's row
-    first, so two runs of one partnership never overlap and the same form sent
-    twice makes one run. The reference is the finance system's batch: no two
+    Made only by ``services.mark_run_paid`` (and ``pay_claim``, a run of one
+    claim), which lock the partnership's row first, so two runs of one
+    partnership never overlap and the same form sent twice makes one run.
+    Every paid claim belongs to one. The reference is the finance system's batch: no two
     runs of a partnership share one.
     """
 

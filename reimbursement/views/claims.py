@@ -6,11 +6,10 @@ so someone else's claim is a 404 (an approver sees the submitted claims of
 their own partnerships only). State changes go through ``services``.
 """
 
-import itertools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from engagement import roles
+from engagement.models import Partnership
 from engagement.query_string import page_number, query_id
 from engagement.roles import MEMBER, has_role, role_required
 from engagement.services import participant_for_user
@@ -28,22 +28,31 @@ from ..forms import ClaimForm, RejectForm, StartClaimForm, claim_line_formset
 from ..models import Claim, PaymentPolicy, Receipt
 
 CLAIMS_PER_PAGE = 20
+POLICIES_PER_PAGE = 20  # partnerships a page: a region has 300
 RECEIPT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
 
 @require_GET
 def claim_policy(request):
-    """Each partnership's payment policy in plain words: read before claiming."""
+    """Each partnership's payment policy in plain words: read before claiming, 20 partnerships a page."""
     today = timezone.localdate()
-    policies = PaymentPolicy.objects.select_related("partnership").order_by("partnership__name", "-effective_from")
+    with_policy = Exists(PaymentPolicy.objects.filter(partnership=OuterRef("pk")))
+    partnerships = Partnership.objects.filter(with_policy).order_by("name", "pk")
     form = PartnershipFilterForm(request.GET)
     if not form.is_valid():
-        policies = policies.none()  # an unknown partnership: the page names it
+        partnerships = partnerships.none()  # an unknown partnership: the page names it
     elif form.cleaned_data["partnership"] is not None:
-        policies = policies.filter(partnership=form.cleaned_data["partnership"])
+        partnerships = partnerships.filter(pk=form.cleaned_data["partnership"].pk)
+    page = Paginator(partnerships, POLICIES_PER_PAGE).get_page(page_number(request))
+    policies = PaymentPolicy.objects.filter(partnership__in=list(page.object_list)).order_by("-effective_from")
+    by_partnership = {}
+    for policy in policies:
+        by_partnership.setdefault(policy.partnership_id, []).append(policy)
     sections = []
-    for partnership, group in itertools.groupby(policies, key=lambda policy: policy.partnership):
-        group = list(group)
+    for partnership in page.object_list:
+        group = by_partnership.get(partnership.pk, [])
+        for policy in group:
+            policy.partnership = partnership  # the template and rates text read it: no query each
         in_force = [policy for policy in group if policy.effective_from <= today]
         sections.append(
             {
@@ -53,10 +62,18 @@ def claim_policy(request):
                 "earlier": in_force[1:],
             }
         )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "reimbursement/policy.html",
-        {"sections": sections, "form": form, "can_claim": has_role(request.user, MEMBER)},
+        {
+            "sections": sections,
+            "form": form,
+            "can_claim": has_role(request.user, MEMBER),
+            "page_obj": page,
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -122,12 +122,19 @@ def claim_reject(request, pk):
 # --- The payment run: one partnership, one payment route ---------------------------------------
 
 
-def _default_run(user, waiting):
-    """The run a page opens on: the first with claims waiting, else the first partnership the user pays."""
+def _run_to_show(user, waiting, partnership=None, route=None):
+    """``(partnership, route)`` of the run a page shows: what was chosen, the rest filled in one way.
+
+    A chosen partnership without a route opens on its first route with claims waiting; nothing chosen
+    opens on the first run waiting, else on the first partnership the user pays (accounts payable).
+    """
+    if partnership is not None:
+        waiting_route = next((w.route for w in waiting if w.partnership_id == partnership.pk), None)
+        return partnership, route or waiting_route or PaymentRoute.ACCOUNTS_PAYABLE
     if waiting:
         first = waiting[0]
-        return paid_partnerships(user).filter(pk=first.partnership_id).first(), first.route
-    return paid_partnerships(user).first(), PaymentRoute.ACCOUNTS_PAYABLE
+        return paid_partnerships(user).filter(pk=first.partnership_id).first(), route or first.route
+    return paid_partnerships(user).first(), route or PaymentRoute.ACCOUNTS_PAYABLE
 
 
 def _chosen_run(request, waiting):
@@ -136,13 +143,9 @@ def _chosen_run(request, waiting):
     form = RunChoiceForm(request.GET, payer=request.user)
     if not form.is_valid():
         return None, None, form
-    partnership, route = _default_run(request.user, waiting)
-    if form.cleaned_data.get("partnership") is not None:
-        partnership = form.cleaned_data["partnership"]
-        chosen_route = form.cleaned_data.get("route")
-        route = chosen_route or next((w.route for w in waiting if w.partnership_id == partnership.pk), route)
-    elif form.cleaned_data.get("route"):
-        route = form.cleaned_data["route"]
+    partnership, route = _run_to_show(
+        request.user, waiting, form.cleaned_data.get("partnership"), form.cleaned_data.get("route")
+    )
     shown = RunChoiceForm(payer=request.user, initial={"partnership": partnership, "route": route})
     return partnership, route, shown
 
@@ -188,9 +191,9 @@ def payment_run(request):
             return redirect("finance_queue")
         cut_off = form.cleaned_data.get("approved_before") or timezone.now()
         waiting = reports.waiting_runs(cut_off, user)
-        partnership, route = form.cleaned_data.get("partnership"), form.cleaned_data.get("route")
-        if partnership is None or not route:
-            partnership, route = _default_run(user, waiting)
+        partnership, route = _run_to_show(
+            user, waiting, form.cleaned_data.get("partnership"), form.cleaned_data.get("route")
+        )
         choice = RunChoiceForm(payer=user, initial={"partnership": partnership, "route": route})
     else:
         cut_off = timezone.now()

@@ -302,3 +302,27 @@ def test_the_partnership_page_lists_its_roles_to_read_only(client, chair, member
     }
     client.post(url, data)
     assert held(chair, partnership) == {roles.CHAIR}
+
+
+def test_removing_the_last_back_office_role_closes_the_back_office(chair, partnership):
+    other = make_partnership(name="Other", slug="other")
+    operator = User.objects.create_superuser("operator", "operator@example.org", "pw")
+    person = make_user("two-roles")
+    services.give_role(operator, person, partnership, roles.STAFF)
+    services.give_role(operator, person, other, roles.FINANCE)
+    services.give_role(operator, person, partnership, roles.MEMBER)
+    assert User.objects.get(pk=person.pk).is_staff
+    services.remove_role(chair, Membership.objects.get(user=person, partnership=partnership, role=roles.STAFF))
+    assert User.objects.get(pk=person.pk).is_staff, "finance elsewhere still works in the back office"
+    last = Membership.objects.select_related("user").get(user=person, role=roles.FINANCE)
+    services.remove_role(operator, last)
+    assert not User.objects.get(pk=person.pk).is_staff
+    assert not last.user.is_staff
+    assert Membership.objects.filter(user=person, role=roles.MEMBER).exists()
+
+
+def test_an_operator_keeps_the_back_office_when_their_last_role_goes(partnership):
+    operator = User.objects.create_superuser("operator", "operator@example.org", "pw")
+    services.give_role(operator, operator, partnership, roles.STAFF)
+    services.remove_role(operator, Membership.objects.get(user=operator))
+    assert User.objects.get(pk=operator.pk).is_staff

@@ -14,7 +14,7 @@ from django.utils import timezone
 from engagement.models import Organisation, Participant
 from meetings.models import Attendance, Meeting
 from tests.conftest import ROLES
-from tests.factories import attend, make_meeting, make_participant, page_text
+from tests.factories import attend, make_meeting, make_participant, make_user, page_text
 
 OFFICE_ONLY = list(zip(ROLES, [302, 403, 403, 200, 200, 403], strict=True))
 
@@ -130,6 +130,14 @@ def test_attendance_cannot_be_recorded_before_the_meeting_starts(client, staff_u
     assert row.status == Attendance.Status.REGISTERED
 
 
+def regular(meeting, **fields):
+    """Someone who came to an earlier meeting of ``meeting``'s partnership: staff may pick them."""
+    person = make_participant(**fields)
+    earlier = make_meeting(meeting.partnership, start=meeting.start - datetime.timedelta(days=30))
+    attend(earlier, person, status=Attendance.Status.ATTENDED)
+    return person
+
+
 class TestWalkIns:
     def post(self, client, meeting, **data):
         data.setdefault("mode", "in_person")
@@ -156,30 +164,50 @@ class TestWalkIns:
     def test_a_name_match_asks_whether_it_is_them_and_changes_nothing_until_answered(
         self, client, staff_user, held_meeting
     ):
-        known = make_participant(name="Wendy Walker", email="ww@example.org")
+        known = regular(held_meeting, name="Wendy Walker", email="ww@example.org")
         client.force_login(staff_user)
         response = self.post(client, held_meeting, name="wendy walker")
         assert response.status_code == 200
         assert "Say whether it is them or someone new" in page_text(response)
         assert "Wendy Walker – ww…@example.org" in page_text(response)
-        assert not Attendance.objects.exists()
+        assert not Attendance.objects.filter(meeting=held_meeting).exists()
         self.post(client, held_meeting, name="wendy walker", match=str(known.pk))
         assert Attendance.objects.get(meeting=held_meeting).participant == known
         assert Participant.objects.count() == 1
 
     def test_staff_can_say_a_same_named_person_is_someone_new(self, client, staff_user, held_meeting):
-        make_participant(name="Wendy Walker")
+        regular(held_meeting, name="Wendy Walker")
         client.force_login(staff_user)
+        assert "match" in self.post(client, held_meeting, name="Wendy Walker").context["form"].fields
         self.post(client, held_meeting, name="Wendy Walker", match="new")
         assert Participant.objects.filter(name="Wendy Walker").count() == 2
 
     def test_a_forged_match_is_refused(self, client, staff_user, held_meeting):
-        make_participant(name="Wendy Walker")
+        regular(held_meeting, name="Wendy Walker")
         stranger = make_participant(name="Someone Else")
         client.force_login(staff_user)
         response = self.post(client, held_meeting, name="Wendy Walker", match=str(stranger.pk))
         assert "match" in response.context["form"].errors
-        assert not Attendance.objects.exists()
+        assert not Attendance.objects.filter(meeting=held_meeting).exists()
+
+    def test_only_people_of_the_partnerships_the_user_runs_are_offered_and_a_forged_one_is_refused(
+        self, client, staff_user, held_meeting, elsewhere
+    ):
+        ours = regular(held_meeting, name="Wendy Walker", email="ours@example.org")
+        member_user = make_user("wendy-member", "member", partnership=held_meeting.partnership)
+        member = make_participant(name="Wendy Walker", email="member@example.org", user=member_user)
+        theirs = make_participant(name="Wendy Walker", email="theirs@example.org")
+        attend(make_meeting(elsewhere), theirs, status=Attendance.Status.ATTENDED)
+        unconnected = make_participant(name="Wendy Walker", email="nobody@example.org")
+        client.force_login(staff_user)
+        response = self.post(client, held_meeting, name="Wendy Walker")
+        offered = {person.pk for person in response.context["form"].candidates}
+        assert offered == {ours.pk, member.pk}
+        assert "theirs" not in page_text(response) and "nobody" not in page_text(response)
+        for forged in (theirs, unconnected):
+            response = self.post(client, held_meeting, name="Wendy Walker", match=str(forged.pk))
+            assert "match" in response.context["form"].errors
+        assert not Attendance.objects.filter(meeting=held_meeting).exists()
 
     def test_someone_who_registered_and_came_is_not_added_twice(self, client, staff_user, held_meeting):
         known = make_participant(name="Reg Istered", email="reg@example.org")

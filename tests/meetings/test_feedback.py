@@ -11,7 +11,7 @@ from engagement.roles import MEMBER
 from meetings.models import Feedback, Response
 from meetings.selectors import feedback_visible_to
 from tests.conftest import ROLES
-from tests.factories import make_item, make_meeting, make_participant, make_user, page_text
+from tests.factories import attend, make_item, make_meeting, make_participant, make_user, page_text
 
 MEMBERS_ONLY = list(zip(ROLES, [302, 200, 200, 403, 403, 403], strict=True))
 OFFICE_ONLY = list(zip(ROLES, [302, 403, 403, 200, 200, 403], strict=True))
@@ -126,6 +126,7 @@ def test_feedback_visible_to_is_the_one_rule(member, staff_user, finance, views)
 
 def test_staff_record_views_received_by_phone_with_themes(client, staff_user, item):
     sender = make_participant(name="Pam Phone")
+    attend(item.meeting, sender)  # one of the partnership's people: staff pick only those
     theme = Theme.objects.create(name="Accessibility")
     client.force_login(staff_user)
     response = client.post(

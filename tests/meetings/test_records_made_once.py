@@ -13,7 +13,7 @@ from django.utils import timezone
 from engagement.models import Participant
 from meetings.models import AgendaItem, Feedback, Response
 from priorities.models import Action, ActionUpdate, Priority
-from tests.factories import make_participant
+from tests.factories import attend, make_participant
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,8 @@ def test_the_same_we_did_saved_twice_in_the_back_office_makes_one_row(client, it
 @pytest.mark.parametrize("known", [True, False], ids=["from-a-known-person", "from-someone-not-known"])
 def test_the_same_views_recorded_twice_by_staff_make_one_row(client_for, item, known):
     person = make_participant(name="Pat Letter") if known else None
+    if person:
+        attend(item.meeting, person)  # one of the partnership's people: staff pick only those
     data = {"participant": person.pk if person else "", "channel": Feedback.Channel.EMAIL, "text": "More buses."}
     client = client_for("staff")
     url = reverse("record_views", args=[item.pk])

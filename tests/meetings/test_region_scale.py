@@ -20,7 +20,7 @@ from icalendar import Calendar
 
 from engagement.models import Participant, Partnership
 from meetings.models import AgendaItem, Feedback, Meeting, Response
-from tests.factories import attend, make_item, make_meeting, make_partnership
+from tests.factories import attend, make_item, make_meeting, make_partnership, make_user
 
 NOW = timezone.now()
 
@@ -262,19 +262,24 @@ def test_the_home_page_directory_reads_the_region_in_flat_queries(client, db, se
     assert listed == Partnership.objects.count()
 
 
-def test_recording_views_offers_the_partnerships_people_not_the_regions(client_for, partnership):
+def test_recording_views_offers_the_partnerships_people_not_the_regions(client_for, partnership, staff_user):
     from meetings.forms import senders_for
 
     meeting = make_meeting(partnership, start=days_from_now(-3), status=Meeting.Status.HELD)
     item = make_item(meeting)
     ours = Participant.objects.create(name="Our regular")
     attend(meeting, ours)
-    newcomer = Participant.objects.create(name="Not at any meeting yet")
+    below = make_partnership(slug="below", parent=partnership)
+    from_below = Participant.objects.create(name="From a neighbourhood below")
+    attend(make_meeting(below), from_below)
+    newcomer_user = make_user("new-member", "member", partnership=partnership)
+    newcomer = Participant.objects.create(name="A member at no meeting yet", user=newcomer_user)
+    unknown = Participant.objects.create(name="Not at any meeting, member of nothing")
     theirs = Participant.objects.create(name="Someone of another partnership")
     attend(make_meeting(make_partnership(slug="far-away")), theirs)
-    offered = set(senders_for(item))
-    assert {ours, newcomer} <= offered
-    assert theirs not in offered
+    offered = set(senders_for(item, staff_user))
+    assert {ours, from_below, newcomer} <= offered
+    assert theirs not in offered and unknown not in offered
     response = client_for("staff").get(reverse("record_views", args=[item.pk]))
     assert "Our regular" in response.content.decode()
     assert "Someone of another partnership" not in response.content.decode()

@@ -498,3 +498,24 @@ def test_the_admin_partnership_filter_offers_only_the_users_partnerships(client,
     }
     assert {partnership.name, below.name} <= choices
     assert elsewhere.name not in choices
+
+
+def test_recording_views_offers_only_our_people_and_refuses_a_forged_one(client, staff_user, here, there):
+    item = here.agenda_items.get()
+    ours = make_participant(name="Our Regular")
+    attend(here, ours, status=Attendance.Status.ATTENDED)
+    theirs = make_participant(name="Their Regular")
+    attend(there, theirs, status=Attendance.Status.ATTENDED)
+    nobody = make_participant(name="Known To Nobody")  # at no meeting, member of nothing: anyone in the region
+    client.force_login(staff_user)
+    page = client.get(reverse("record_views", args=[item.pk]))
+    assert set(page.context["form"].fields["participant"].queryset) == {ours}
+    assert "Their Regular" not in page.content.decode()
+    data = {"participant": theirs.pk, "channel": Feedback.Channel.EMAIL, "text": "Forged"}
+    response = client.post(reverse("record_views", args=[item.pk]), data)
+    assert response.status_code == 200 and "participant" in response.context["form"].errors
+    assert not Feedback.objects.exists()
+    response = client.post(reverse("record_views", args=[item.pk]), {**data, "participant": nobody.pk})
+    assert "participant" in response.context["form"].errors
+    response = client.post(reverse("record_views", args=[item.pk]), {**data, "participant": ours.pk})
+    assert response.status_code == 302 and Feedback.objects.get().participant == ours

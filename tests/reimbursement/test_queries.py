@@ -8,7 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import Attendance, Meeting
-from reimbursement.models import Claim, ClaimLine, ExpenseCategory, Receipt
+from reimbursement.models import Claim, ClaimLine, ExpenseCategory, PaymentPolicy, Receipt
+from tests.factories import make_partnership
+
+from .conftest import make_policy
 
 # Session, user, groups, and the page's own queries: the same bound at both sizes.
 LIST_QUERIES = 10
@@ -110,3 +113,26 @@ def test_claim_page_queries_do_not_grow_with_lines(client, member, policy, djang
     with django_assert_max_num_queries(LIST_QUERIES):
         response = client.get(reverse("claim_edit", args=[claim.pk]))
     assert len(response.context["formset"].forms) == lines + 2 + 1  # two bulk lines, one blank
+
+
+POLICY_QUERIES = 8
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_policy_page_queries_do_not_grow_and_it_pages_twenty_partnerships(
+    client, member, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        partnership = make_partnership()
+        make_policy(partnership)
+        make_policy(partnership, name="Older", effective_from=datetime.date(2018, 4, 1))
+    with_policy = PaymentPolicy.objects.values("partnership").distinct().count()
+    client.force_login(member)
+    with django_assert_max_num_queries(POLICY_QUERIES):
+        response = client.get(reverse("claim_policy"))
+    assert len(response.context["sections"]) == min(with_policy, 20)
+    assert all(section["earlier"] for section in response.context["sections"])
+    if with_policy > 20:
+        assert 'aria-label="Pages"' in response.content.decode()
+        second = client.get(reverse("claim_policy"), {"page": 2})
+        assert len(second.context["sections"]) == with_policy - 20

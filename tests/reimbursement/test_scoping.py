@@ -214,3 +214,55 @@ def test_scoped_finance_pages_keep_query_counts_flat(
     for name in ("finance_queue", "payment_run", "payment_run_csv", "claim_year_summary"):
         with django_assert_max_num_queries(20):
             assert client.get(reverse(name)).status_code == 200
+
+
+def test_a_refused_run_post_shows_the_run_that_was_chosen_as_the_page_would(
+    client, finance, chair, partnership, member, lewisham_claims
+):
+    """One default for the run page, whether opened or re-shown after a refused form: the chosen route stays."""
+    vouchers = make_policy(
+        partnership, effective_from=lewisham_claims["approved"].policy.effective_from.replace(year=2021)
+    )
+    vouchers.payment_route = PaymentRoute.VOUCHERS
+    vouchers.save()
+    make_claim(member, held_meeting_days_ago(partnership, 2, title="Voucher meeting"), Claim.Status.APPROVED, by=chair)
+    client.force_login(finance)
+    opened = client.get(reverse("payment_run"))
+    other_route = next(run.route for run in opened.context["waiting"] if run.route != opened.context["route"])
+    chosen = client.get(reverse("payment_run"), {"route": other_route})
+    refused = client.post(
+        reverse("payment_run"),
+        {"reference": "", "paid_on": timezone.localdate().isoformat(), "route": other_route, "partnership": ""},
+    )
+    assert refused.status_code == 200 and refused.context["form"].errors
+    assert (refused.context["partnership"], refused.context["route"]) == (
+        chosen.context["partnership"],
+        chosen.context["route"],
+    )
+    assert refused.context["route"] == other_route
+    assert not PaymentRun.objects.exists()
+
+
+def test_a_claim_paid_on_its_own_belongs_to_a_one_claim_run_of_its_partnership_and_route(
+    finance, member, other_member, policy, recent_meeting
+):
+    claim = make_claim(member, recent_meeting, Claim.Status.APPROVED, by=finance)
+    day = timezone.localdate()
+    assert services.pay_claim(claim.pk, by=finance, reference="ONE-1", paid_on=day) is True
+    assert services.pay_claim(claim.pk, by=finance, reference="ONE-1", paid_on=day) is False
+    run = PaymentRun.objects.get()
+    assert (run.partnership, run.route, run.reference, run.paid_by) == (
+        policy.partnership,
+        policy.payment_route,
+        "ONE-1",
+        finance,
+    )
+    assert list(run.claims.all()) == [Claim.objects.get(pk=claim.pk)]
+    # The same batch reference that day takes the next claim into the same run; another day is refused.
+    second = make_claim(other_member, recent_meeting, Claim.Status.APPROVED, by=finance)
+    with pytest.raises(services.ClaimRefused, match="ONE-1"):
+        services.pay_claim(second.pk, by=finance, reference="ONE-1", paid_on=day - datetime.timedelta(days=1))
+    assert Claim.objects.get(pk=second.pk).status == Claim.Status.APPROVED
+    services.pay_claim(second.pk, by=finance, reference="ONE-1", paid_on=day)
+    assert PaymentRun.objects.count() == 1 and run.claims.count() == 2
+    assert not Claim.objects.filter(status=Claim.Status.PAID, payment_run__isnull=True).exists()
