@@ -20,8 +20,7 @@ from engagement.files import clean_upload
 from engagement.formsets import BoundedInlineFormSet
 from engagement.subqueries import count_pointing_here
 
-from .. import notifications
-from .. import services
+from .. import notifications, services
 from ..models import AgendaItem, Attendance, Meeting, Paper
 from .participation import MeetingRegistrations
 
