@@ -303,3 +303,4 @@ class ThemeAdmin(OperatorsChangeShared, admin.ModelAdmin):
 
 
 from . import membership_admin  # noqa: E402, F401  (registers the Membership admin)
+from .joining_admin import JoinRequestAdmin  # noqa: E402, F401  (registers the JoinRequest admin)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from engagement import roles
 from engagement.models import Membership, Partnership
 from engagement.query_string import QueryForm
 from meetings.models import Meeting
@@ -133,6 +134,9 @@ def partnership_detail(request, slug):
         "past_count": meetings.past(now).count(),
         # Priorities with their actions and progress, in a fixed number of queries.
         "priorities": partnership_priorities(partnership, request.user),
+        # Joining (engagement/joining_views.py): a link for those not yet members, the requests for its office.
+        "is_member": roles.is_member_of(request.user, partnership),
+        "runs_it": roles.can_run(request.user, partnership),
     }
     return render(request, "partnership_portal/partnership_detail.html", context)
 

@@ -20,6 +20,7 @@ The codes:
     F  403, not for this role
     N  404, not found: an object outside the records the person's roles cover
     A  405, the URL takes POSTs only (requests here are GETs)
+    B  400, a bad request (a broken or expired link)
 
 The world is the demo data (load_demo), loaded once for this module inside a
 transaction that is rolled back at the end, and its objects are Lewisham's (the
@@ -83,10 +84,10 @@ DEMO_USERS = {
 }
 ELSEWHERE = "lancashire-south-cumbria"
 
-OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+OK, FOUND, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, BAD_REQUEST = 200, 302, 403, 404, 405, 400
 LOGIN = "login"  # 302 to the sign-in page, coming back afterwards
 REDIRECT = "redirect"  # 302 anywhere but the sign-in page
-CODES = {"O": OK, "L": LOGIN, "R": REDIRECT, "F": FORBIDDEN, "N": NOT_FOUND, "A": NOT_ALLOWED}
+CODES = {"O": OK, "L": LOGIN, "R": REDIRECT, "F": FORBIDDEN, "N": NOT_FOUND, "A": NOT_ALLOWED, "B": BAD_REQUEST}
 
 
 def statuses_of(codes):
@@ -124,6 +125,11 @@ EXPECTED = {
     "you_said_we_did":           ({},                                                 EVERYONE),
     "priority_list":             ({},                                                 EVERYONE),
     "priority_detail":           ({"pk": "@priority"},                                EVERYONE),
+    # Joining: anyone asks (members are told they are in); a broken confirmation link is a 400 for everyone
+    "join":                      ({"slug": "@slug"},                                  EVERYONE),
+    "join_confirm":              ({"token": "not-a-token"},                           "B BBBBB BBBB B"),
+    # Requests to join: the partnership's office decides; another partnership's office cannot find it
+    "join_requests":             ({"slug": "@slug"},                                  "L FFOOF FNNF O"),
     # Papers: public to all; members-only ones to people with a role in the paper's partnership
     "paper_download":            ({"pk": "@members_paper"},                           "L OOOOO FFFF O"),
     # Members taking part (in their own partnership's meetings)
@@ -430,3 +436,27 @@ def test_another_partnerships_approver_cannot_decide_a_lewisham_claim(client, wo
     response = signed_in(client, role).post(reverse(name, kwargs={"pk": world["claim"]}), data)
     assert response.status_code == NOT_FOUND
     assert claim.values().get() == before
+
+
+# Visitors posting: what an anonymous POST to each page that takes one from visitors gets.
+
+
+def test_an_anonymous_visitor_may_ask_to_join_and_is_sent_back_to_the_partnership(client, world, mailoutbox):
+    from engagement.models import JoinRequest
+
+    data = {"name": "Vera Visitor", "email": "vera@example.org", "voice": "own", "ways": ["online"]}
+    response = client.post(reverse("join", kwargs={"slug": "lewisham"}), data)
+    assert response.status_code == FOUND and response["Location"] == "/p/lewisham/"
+    assert JoinRequest.objects.filter(email="vera@example.org", partnership__slug="lewisham").count() == 1
+
+
+def test_an_anonymous_post_to_the_requests_to_join_is_sent_to_sign_in(client, world):
+    from engagement.models import JoinRequest
+
+    waiting = JoinRequest.objects.filter(partnership__slug="lewisham", status=JoinRequest.Status.WAITING).first()
+    data = {"request": waiting.pk if waiting else 1, "decision": "approve"}
+    response = client.post(reverse("join_requests", kwargs={"slug": "lewisham"}), data)
+    assert response.status_code == FOUND and response["Location"].startswith(f"{reverse('login')}?next=")
+    if waiting:
+        waiting.refresh_from_db()
+        assert waiting.status == JoinRequest.Status.WAITING
