@@ -136,6 +136,9 @@ EXPECTED = {
     "meeting_register":          ({"pk": "@upcoming"},                                "L OOFFF FFFF O"),
     "send_views":                ({"pk": "@upcoming_item"},                           "L OOFFF FFFF O"),
     "my_views":                  ({},                                                 "L OOOOO OOOO O"),
+    # Visitors' views: anyone sends them without an account; a broken confirmation link is a 400 for everyone
+    "visitor_views":             ({"pk": "@upcoming_item"},                           EVERYONE),
+    "visitor_views_confirm":     ({"token": "not-a-token"},                           "B BBBBB BBBB B"),
     # Staff's records: another partnership's office cannot find them, its member and finance hold no office
     "meeting_attendance":        ({"pk": "@meeting"},                                 "L FFOOF FNNF O"),
     "meeting_walk_in":           ({"pk": "@meeting"},                                 "L FFOOF FNNF O"),
@@ -460,3 +463,16 @@ def test_an_anonymous_post_to_the_requests_to_join_is_sent_to_sign_in(client, wo
     if waiting:
         waiting.refresh_from_db()
         assert waiting.status == JoinRequest.Status.WAITING
+
+
+def test_an_anonymous_visitor_may_send_views_which_wait_for_their_email(client, world, mailoutbox):
+    from meetings.models import Feedback
+
+    before = Feedback.objects.count()
+    data = {"name": "Vic Visitor", "email": "vic@example.org", "text": "My views.", "consent": "on"}
+    response = client.post(reverse("visitor_views", kwargs={"pk": world["upcoming_item"]}), data)
+    assert response.status_code == FOUND
+    assert Feedback.with_pending.filter(visitor_email="vic@example.org", confirmed_at__isnull=True).count() == 1
+    assert Feedback.objects.count() == before
+    bad = client.post(reverse("visitor_views_confirm", kwargs={"token": "not-a-token"}))
+    assert bad.status_code == BAD_REQUEST
