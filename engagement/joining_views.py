@@ -7,10 +7,17 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from toolkit.rate_limit import client_address, over_limit
+
 from . import joining, roles
 from .joining_forms import DecisionForm, JoinRequestForm
 from .models import JoinRequest, Partnership
 from .query_string import page_number
+
+# How many requests to join one client address, and one email, may send in an hour (each sends an email).
+JOIN_PER_ADDRESS_PER_HOUR = 5
+JOIN_PER_EMAIL_PER_HOUR = 3
+LIMITED = "You have asked several times in a short time, so we cannot take more just now. Please try again in an hour."
 
 REQUESTS_PER_PAGE = 25
 
@@ -20,9 +27,16 @@ def join(request, slug):
     """A visitor asks to join: we keep the request and send a link to confirm their address."""
     partnership = get_object_or_404(Partnership, slug=slug)
     already = roles.is_member_of(request.user, partnership)
+    limited = False
     if request.method == "POST" and not already:
         form = JoinRequestForm(request.POST)
         if form.is_valid():
+            limits = {
+                "ip": (client_address(request), JOIN_PER_ADDRESS_PER_HOUR),
+                "email": (form.cleaned_data["email"], JOIN_PER_EMAIL_PER_HOUR),
+            }
+            limited = over_limit("join", limits)
+        if form.is_valid() and not limited:
             fields = {name: form.cleaned_data[name] for name in JoinRequestForm.Meta.fields}
             joining.ask_to_join(partnership, **fields)
             messages.success(
@@ -34,9 +48,8 @@ def join(request, slug):
             return redirect(partnership.get_absolute_url())
     else:
         form = JoinRequestForm()
-    return render(
-        request, "engagement/join.html", {"partnership": partnership, "form": form, "already_member": already}
-    )
+    context = {"partnership": partnership, "form": form, "already_member": already, "limited": limited and LIMITED}
+    return render(request, "engagement/join.html", context, status=429 if limited else 200)
 
 
 @never_cache

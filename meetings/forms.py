@@ -359,7 +359,9 @@ class RecordViewsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = senders_for(item)
         self.fields["participant"].empty_label = "Not known"
-        self.fields["channel"].choices = [c for c in Feedback.Channel.choices if c[0] != Feedback.Channel.PORTAL]
+        # Sent from the website, by a member or a visitor: never recorded by staff.
+        sent_online = (Feedback.Channel.PORTAL, Feedback.Channel.VISITOR)
+        self.fields["channel"].choices = [c for c in Feedback.Channel.choices if c[0] not in sent_online]
         self.fields["themes"].queryset = Theme.objects.order_by("name")
         self.fields["themes"].required = False
         self.fields["text"].max_length = VIEWS_MAX

@@ -217,3 +217,19 @@ def test_a_decided_request_posted_again_changes_nothing(client, partnership, sta
     assert request.status == JoinRequest.Status.APPROVED
     assert b"already been decided" in response.content
     assert client.post(url, {"request": "\x00", "decision": "zzz"}).status_code == 302
+
+
+def test_asking_is_limited_per_email_and_per_address(client, partnership, mailoutbox):
+    for n in range(3):
+        assert ask(client, partnership, name=f"Jo {n}").status_code == 302
+    response = ask(client, partnership)
+    assert response.status_code == 429 and "try again in an hour" in response.content.decode()
+    # The address has asked five times now (the refused one counts too): the next is refused whatever the email.
+    assert ask(client, partnership, email="other@example.org").status_code == 302
+    assert ask(client, partnership, email="last@example.org").status_code == 429
+    assert JoinRequest.objects.count() == 2  # Jo's three asks are one request
+
+
+def test_the_join_page_has_a_flat_query_count(client, partnership, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        assert client.get(reverse("join", args=[partnership.slug])).status_code == 200

@@ -141,3 +141,9 @@ def test_only_items_of_business_take_views(client, held_meeting):
 def test_the_form_page_has_a_flat_query_count(client, item, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         assert client.get(reverse("visitor_views", args=[item.pk])).status_code == 200
+
+
+def test_staff_cannot_record_views_as_a_visitors(client, item, staff_user):
+    client.force_login(staff_user)
+    page = client.get(reverse("record_views", args=[item.pk])).content.decode()
+    assert 'value="visitor"' not in page
