@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .querysets import PartnershipQuerySet
+from .validators import validate_typed_date
 
 
 class Partnership(models.Model):
@@ -303,11 +304,11 @@ class JoinRequest(models.Model):
     ways = models.JSONField("how you like to take part", default=list, blank=True)
     access_needs = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNCONFIRMED)
-    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True, validators=[validate_typed_date])
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[validate_typed_date])
     decline_reason = models.TextField(blank=True, help_text="Kind words to the person: they receive them by email.")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="join_requests"

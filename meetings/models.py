@@ -361,7 +361,7 @@ class Feedback(models.Model):
     # A visitor's views (no account): who they are, and when they confirmed their email address.
     visitor_name = models.CharField(max_length=200, blank=True)
     visitor_email = models.EmailField(blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, validators=[validate_typed_date])
 
     objects = FeedbackManager()
     with_pending = models.Manager.from_queryset(ItemRecordQuerySet)()

@@ -233,3 +233,9 @@ def test_asking_is_limited_per_email_and_per_address(client, partnership, mailou
 def test_the_join_page_has_a_flat_query_count(client, partnership, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         assert client.get(reverse("join", args=[partnership.slug])).status_code == 200
+
+
+def test_the_home_directory_and_the_nav_offer_visitors_a_way_to_join(client, partnership):
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("join", args=[partnership.slug]) in page
+    assert f'href="{reverse("home")}#partnerships">Join</a>' in page
