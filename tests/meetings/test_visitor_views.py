@@ -147,3 +147,21 @@ def test_staff_cannot_record_views_as_a_visitors(client, item, staff_user):
     client.force_login(staff_user)
     page = client.get(reverse("record_views", args=[item.pk])).content.decode()
     assert 'value="visitor"' not in page
+
+
+def test_the_back_office_shows_whom_a_confirmed_visitors_views_are_from(client, item, chair, mailoutbox):
+    send(client, item)
+    client.get(link_in(mailoutbox[0]))
+    feedback = Feedback.objects.get()
+    client.force_login(chair)
+    page = client.get(reverse("admin:meetings_feedback_change", args=[feedback.pk])).content.decode()
+    assert "val@example.org" in page and "Val Visitor" in page
+    changelist = client.get(reverse("admin:meetings_feedback_changelist"))
+    assert [row.pk for row in changelist.context["cl"].queryset] == [feedback.pk]
+
+
+def test_the_back_office_lists_no_unconfirmed_views(client, item, chair):
+    send(client, item)
+    client.force_login(chair)
+    changelist = client.get(reverse("admin:meetings_feedback_changelist"))
+    assert not changelist.context["cl"].queryset.exists()
