@@ -5,8 +5,9 @@ People are fictional: the seeds give counts, never names.
 """
 
 from django.contrib.auth.models import User
+from django.utils import timezone
 
-from engagement.models import Membership, Organisation, Participant, Partnership, Theme
+from engagement.models import JoinRequest, Membership, Organisation, Participant, Partnership, Theme
 from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF
 
 DEMO_PASSWORD = "partnership-demo"
@@ -258,4 +259,30 @@ def load():
         if participant_name:
             Participant.objects.filter(email=email_for(participant_name)).update(user=user)
 
+    load_join_requests(lewisham)
     return partnerships
+
+
+# People asking to join Lewisham (fictional): two waiting for staff, one yet to confirm their email.
+JOIN_REQUESTS = [
+    ("Amara Okafor", "own", "", ["in_person", "phone"], "A quiet room, please.", JoinRequest.Status.WAITING),
+    ("Kwame Asante", "organisation", "Catford Carers' Circle", ["online"], "", JoinRequest.Status.WAITING),
+    ("Lin Chen", "own", "", ["post"], "Large print papers.", JoinRequest.Status.UNCONFIRMED),
+]
+
+
+def load_join_requests(lewisham):
+    for name, voice, organisation, ways, needs, status in JOIN_REQUESTS:
+        JoinRequest.objects.update_or_create(
+            partnership=lewisham,
+            email=email_for(name).replace("@", ".joining@"),
+            defaults={
+                "name": name,
+                "voice": voice,
+                "organisation_name": organisation,
+                "ways": ways,
+                "access_needs": needs,
+                "status": status,
+                "email_confirmed_at": timezone.now() if status == JoinRequest.Status.WAITING else None,
+            },
+        )

@@ -657,6 +657,14 @@ def load_participation(lewisham):
             defaults={"recorded_by": staff_user if channel != "portal" else None},
         )
 
+    # A visitor's views still waiting for their email to be confirmed: counted nowhere until then.
+    Feedback.with_pending.get_or_create(
+        agenda_item=AgendaItem.objects.get(meeting=upcoming[0], order=1),
+        channel=Feedback.Channel.VISITOR,
+        visitor_email="sam.visitor@example.org",
+        defaults={"visitor_name": "Sam Visitor", "text": "Please hold one meeting a year in the evening."},
+    )
+
     # The May 2023 Charter item has had its answer: "you said, we did" shows all three states.
     charter = _year_one_item(lewisham, datetime.date(2023, 5, 11), 1)
     Response.objects.update_or_create(

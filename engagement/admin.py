@@ -315,3 +315,4 @@ class ThemeAdmin(OperatorsChangeShared, admin.ModelAdmin):
 
 
 from . import glossary_admin, membership_admin  # noqa: E402, F401  (register the Glossary and Membership admins)
+from .joining_admin import JoinRequestAdmin  # noqa: E402, F401  (registers the JoinRequest admin)

@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .querysets import PartnershipQuerySet
+from .validators import validate_typed_date
+
 # A phone number as people write it: 6 to 20 ASCII digits (never "٣"), with spaces, brackets and hyphens
 # between them and one leading "+".
 PHONE_VALIDATOR = RegexValidator(
@@ -411,3 +414,74 @@ class GlossaryTerm(models.Model):
         """ "Lewisham Health and Care Partnership — the NHS, council …" (an ``<abbr>``'s title)."""
         meaning = " ".join(self.meaning.split())
         return f"{self.expansion} — {meaning}" if self.expansion and meaning else (self.expansion or meaning)
+
+
+class JoinRequest(models.Model):
+    """Someone asking to join a partnership from its page: confirmed by email, then decided by its staff.
+
+    Approval (``engagement.joining.approve_join_request``) makes or links the
+    person's account and participant record and gives them the member role.
+    """
+
+    class Voice(models.TextChoices):
+        OWN = "own", "My own voice"
+        ORGANISATION = "organisation", "For an organisation or community"
+
+    class Status(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", "Email not yet confirmed"
+        WAITING = "waiting", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    # Still open: a second request from the same address joins this one.
+    OPEN_STATUSES = (Status.UNCONFIRMED, Status.WAITING)
+
+    WAYS = (
+        ("in_person", "In person"),
+        ("online", "Online"),
+        ("post", "By post"),
+        ("phone", "By phone"),
+    )
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="join_requests")
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    voice = models.CharField("how you take part", max_length=20, choices=Voice.choices, default=Voice.OWN)
+    organisation_name = models.CharField(
+        "organisation or community", max_length=200, blank=True, help_text="Whom you speak for, if not yourself."
+    )
+    ways = models.JSONField("how you like to take part", default=list, blank=True)
+    access_needs = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.UNCONFIRMED)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True, validators=[validate_typed_date])
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, validators=[validate_typed_date])
+    decline_reason = models.TextField(blank=True, help_text="Kind words to the person: they receive them by email.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="join_requests"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
+                name="join_request_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(voice="organisation") | ~models.Q(organisation_name=""),
+                name="join_request_organisation_named",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} asks to join {self.partnership}"
+
+    def ways_in_words(self):
+        labels = dict(self.WAYS)
+        return ", ".join(labels.get(way, way) for way in self.ways)

@@ -18,6 +18,7 @@ ROLE_PERMISSIONS = {
     MEMBER: [],
     STAFF: [
         *_crud("engagement", "participant", "organisation", "theme", "glossaryterm"),
+        *_crud("engagement", "joinrequest", actions=("view", "change")),
         *_crud("engagement", "partnership", "engagementtype", actions=("view",)),
         *_crud("meetings", "attendance", "feedback", "response", "yearreview"),
         *_crud("meetings", "meeting", "agendaitem", "paper", actions=("view", "change")),
@@ -31,6 +32,7 @@ ROLE_PERMISSIONS = {
         # Partnerships are created and deleted by the platform operators (superusers) alone.
         *_crud("engagement", "partnership", actions=("view", "change")),
         *_crud("engagement", "membership", "organisation", "participant", "engagementtype", "theme", "glossaryterm"),
+        *_crud("engagement", "joinrequest", actions=("view", "change")),
         *_crud("meetings", "meeting", "agendaitem", "paper", "attendance", "feedback", "response", "yearreview"),
         *_crud("meetings", "topic", "forwarddecision"),
         *_crud("priorities", "priority", "action", "actionupdate", "frameworktag"),

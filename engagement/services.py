@@ -59,17 +59,22 @@ def _refusal(by: AbstractBaseUser, partnership: Partnership, role: str) -> str:
     return f"Only the chair of {partnership} (or of a partnership above it) gives or removes its roles."
 
 
-def give_role(by: AbstractBaseUser, user: AbstractBaseUser, partnership: Partnership, role: str) -> Membership:
+def give_role(
+    by: AbstractBaseUser, user: AbstractBaseUser, partnership: Partnership, role: str, *, checked: bool = False
+) -> Membership:
     """``user`` holds ``role`` in ``partnership``, given by ``by``; giving it again changes nothing.
 
     Raises ``ValidationError`` for an unknown role and ``PermissionDenied``
     when ``by`` may not give it there. A back-office role (staff, chair,
     finance) also lets the person sign in to the back office; ``remove_role``
-    closes it again when their last one goes.
+    closes it again when their last one goes. ``checked``: the caller has
+    already checked ``by``'s own right (staff approving a join request give
+    the member role, ``engagement.joining``); only the member role may be
+    given so.
     """
     if role not in Membership.Role.values:
         raise ValidationError({"role": "Choose member, staff, chair or finance."})
-    if not roles.can_give_role(by, partnership, role):
+    if not (checked and role == roles.MEMBER) and not roles.can_give_role(by, partnership, role):
         raise PermissionDenied(_refusal(by, partnership, role))
     with transaction.atomic():
         locked_user = get_user_model().objects.select_for_update().get(pk=user.pk)

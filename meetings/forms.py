@@ -357,7 +357,9 @@ class RecordViewsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = senders_for(item, user)
         self.fields["participant"].empty_label = "Not known"
-        self.fields["channel"].choices = [c for c in Feedback.Channel.choices if c[0] != Feedback.Channel.PORTAL]
+        # Sent from the website, by a member or a visitor: never recorded by staff.
+        sent_online = (Feedback.Channel.PORTAL, Feedback.Channel.VISITOR)
+        self.fields["channel"].choices = [c for c in Feedback.Channel.choices if c[0] not in sent_online]
         self.fields["themes"].queryset = Theme.objects.order_by("name")
         self.fields["themes"].required = False
         self.fields["text"].max_length = VIEWS_MAX
@@ -429,3 +431,44 @@ class PartnershipFilterForm(QueryForm):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = Partnership.objects.order_by("name")
         self.fields["partnership"].widget.attrs["class"] = "form-select"
+
+
+class VisitorViewsForm(forms.Form):
+    """A visitor's views on an agenda item, without an account: name, email, consent, and a honeypot."""
+
+    name = forms.CharField(label="Your name", max_length=200)
+    email = forms.EmailField(
+        label="Your email address", help_text="We send you a link to confirm it; your views count once you do."
+    )
+    text = forms.CharField(
+        label="Your views",
+        max_length=VIEWS_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Only the chair and staff will read this; it is never published with your name.",
+    )
+    consent = forms.BooleanField(
+        label="I agree that the partnership keeps my name, email and views to answer them and report what was done.",
+        error_messages={"required": "Tick the box to say the partnership may keep your views and contact you."},
+    )
+    # A trap for robots: hidden from sight (and skipped by keyboard), labelled for anyone whose reader shows it.
+    leave_empty = forms.CharField(
+        label="Leave this empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError("Write your views before sending them.")
+        return text
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError("Tell us your name.")
+        return name
+
+    def is_trapped(self):
+        """True if the hidden field was filled in: a robot, whose views are dropped without saying so."""
+        return bool(self.data.get("leave_empty", ""))

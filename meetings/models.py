@@ -353,10 +353,25 @@ class Attendance(models.Model):
         super().save(*args, **kwargs)
 
 
-class Feedback(models.Model):
-    """Views on an agenda item, sent by a member or recorded by staff.
+class FeedbackManager(models.Manager.from_queryset(ItemRecordQuerySet)):
+    """Views that count: a visitor's views wait, unseen everywhere, until their email is confirmed.
 
-    Seen by the chair, staff and the person who sent it; never public.
+    Pending: a visitor's, not confirmed, and not yet a participant's (confirming sends the views again
+    through ``services.send_views`` with the participant, which this manager then counts at once).
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(channel="visitor", confirmed_at__isnull=True, participant__isnull=True)
+
+
+class Feedback(models.Model):
+    """Views on an agenda item, sent by a member or a visitor, or recorded by staff.
+
+    Seen by the chair, staff and the person who sent it; never public. A
+    visitor's views (``Channel.VISITOR``: no account, a name and an email)
+    are kept from every list, count and report (the default manager leaves
+    them out) until the visitor opens the link emailed to them
+    (``confirmed_at``); ``with_pending`` reads them before that.
     """
 
     class Channel(models.TextChoices):
@@ -365,6 +380,7 @@ class Feedback(models.Model):
         PHONE = "phone", "Phone"
         PAPER = "paper", "Paper or letter"
         IN_MEETING = "in_meeting", "Said in the meeting"
+        VISITOR = "visitor", "Website (visitor)"
 
     agenda_item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="feedback")
     participant = models.ForeignKey(
@@ -377,12 +393,19 @@ class Feedback(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, validators=[validate_typed_date])
+    # A visitor's views (no account): who they are, and when they confirmed their email address.
+    visitor_name = models.CharField(max_length=200, blank=True)
+    visitor_email = models.EmailField(blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, validators=[validate_typed_date])
 
-    objects = ItemRecordQuerySet.as_manager()
+    objects = FeedbackManager()
+    with_pending = models.Manager.from_queryset(ItemRecordQuerySet)()
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "feedback"
+        # The default manager, even for related lookups (``item.feedback``), is the one that leaves pending views out.
+        default_manager_name = "objects"
         # A region's lists and feeds sort and filter on these (issue 13: bench/scale.py).
         indexes = [models.Index(fields=["created_at"], name="feedback_created_at")]
 

@@ -349,6 +349,8 @@ def erase_participant(participant: Participant) -> Participant:
     with transaction.atomic():
         participant = Participant.objects.select_for_update().get(pk=participant.pk)
         Attendance.objects.filter(participant=participant).update(access_needs="", share_access_needs=False)
+        # A visitor's views keep the name and email they gave: those are about the person too.
+        Feedback.with_pending.filter(participant=participant).update(visitor_name="", visitor_email="")
         if participant.erased_at is None:
             participant.anonymise()
         return participant

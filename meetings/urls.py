@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from .views import attendance, feeds, participation, public, reports, topics
+from .views import attendance, feeds, participation, public, reports, topics, visitors
 
 urlpatterns = [
     path("meetings/", public.meeting_list, name="meeting_list"),
@@ -16,6 +16,8 @@ urlpatterns = [
     path("meetings/<int:pk>/register/", participation.register, name="meeting_register"),
     path("meetings/items/<int:pk>/views/", participation.send_views, name="send_views"),
     path("my/views/", participation.my_views, name="my_views"),
+    path("meetings/items/<int:pk>/visitor-views/", visitors.visitor_views_new, name="visitor_views"),
+    path("meetings/views/confirm/<str:token>/", visitors.visitor_views_confirm, name="visitor_views_confirm"),
     # Staff's side of taking part (meetings/views/attendance.py).
     path("meetings/<int:pk>/attendance/", attendance.attendance, name="meeting_attendance"),
     path("meetings/<int:pk>/attendance/walk-in/", attendance.walk_in, name="meeting_walk_in"),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("", include("engagement.urls")),
     path("", include("meetings.urls")),
     path("", include("priorities.urls")),
     path("", include("reimbursement.urls")),

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from engagement import roles
 from engagement.models import Membership, Partnership
 from engagement.query_string import QueryForm, page_number
 from meetings.forms import PartnershipFilterForm
@@ -136,6 +137,9 @@ def partnership_detail(request, slug):
         "past_count": meetings.past(now).count(),
         # Priorities with their actions and progress, in a fixed number of queries.
         "priorities": partnership_priorities(partnership, request.user),
+        # Joining (engagement/joining_views.py): a link for those not yet members, the requests for its office.
+        "is_member": roles.is_member_of(request.user, partnership),
+        "runs_it": roles.can_run(request.user, partnership),
     }
     return render(request, "partnership_portal/partnership_detail.html", context)
 

@@ -56,6 +56,14 @@ def _feedback(world):
     return Feedback.objects.create(agenda_item=world.item, participant=world.member.participant, text="My views.")
 
 
+def _join_request(world):
+    from engagement.models import JoinRequest
+
+    return JoinRequest.objects.create(
+        partnership=world.partnership, name="Jo Joiner", email="jo@example.org", status=JoinRequest.Status.WAITING
+    )
+
+
 def _response(world):
     from meetings.models import Response
 
@@ -154,6 +162,7 @@ PARTNERSHIP_ROWS = {
     "engagement.membership": lambda world: Membership.objects.get(user=world.member, partnership=world.partnership),
     "engagement.participant": lambda world: world.member.participant,
     "engagement.glossaryterm": _glossary_term,
+    "engagement.joinrequest": _join_request,
     "meetings.meeting": lambda world: world.meeting,
     "meetings.agendaitem": lambda world: world.item,
     "meetings.paper": _paper,

@@ -20,7 +20,7 @@ The codes:
     F  403, not for this role
     N  404, not found: an object outside the records the person's roles cover
     A  405, the URL takes POSTs only (requests here are GETs)
-    B  400, bad request (a link whose signed token is not ours)
+    B  400, a bad request (a broken or expired link)
 
 The world is the demo data (load_demo), loaded once for this module inside a
 transaction that is rolled back at the end, and its objects are Lewisham's (the
@@ -134,12 +134,20 @@ EXPECTED = {
     "topic_support":             ({"slug": "@slug", "pk": "@topic"},                  "L AAAAA FFFF A"),
     "forward_plan":              ({"slug": "@slug"},                                  EVERYONE),
     "priority_detail":           ({"pk": "@priority"},                                EVERYONE),
+    # Joining: anyone asks (members are told they are in); a broken confirmation link is a 400 for everyone
+    "join":                      ({"slug": "@slug"},                                  EVERYONE),
+    "join_confirm":              ({"token": "not-a-token"},                           "B BBBBB BBBB B"),
+    # Requests to join: the partnership's office decides; another partnership's office cannot find it
+    "join_requests":             ({"slug": "@slug"},                                  "L FFOOF FNNF O"),
     # Papers: public to all; members-only ones to people with a role in the paper's partnership
     "paper_download":            ({"pk": "@members_paper"},                           "L OOOOO FFFF O"),
     # Members taking part (in their own partnership's meetings)
     "meeting_register":          ({"pk": "@upcoming"},                                "L OOFFF FFFF O"),
     "send_views":                ({"pk": "@upcoming_item"},                           "L OOFFF FFFF O"),
     "my_views":                  ({},                                                 "L OOOOO OOOO O"),
+    # Visitors' views: anyone sends them without an account; a broken confirmation link is a 400 for everyone
+    "visitor_views":             ({"pk": "@upcoming_item"},                           EVERYONE),
+    "visitor_views_confirm":     ({"token": "not-a-token"},                           "B BBBBB BBBB B"),
     # Staff's records: another partnership's office cannot find them, its member and finance hold no office
     "meeting_attendance":        ({"pk": "@meeting"},                                 "L FFOOF FNNF O"),
     "meeting_walk_in":           ({"pk": "@meeting"},                                 "L FFOOF FNNF O"),
@@ -446,3 +454,40 @@ def test_another_partnerships_approver_cannot_decide_a_lewisham_claim(client, wo
     response = signed_in(client, role).post(reverse(name, kwargs={"pk": world["claim"]}), data)
     assert response.status_code == NOT_FOUND
     assert claim.values().get() == before
+
+
+# Visitors posting: what an anonymous POST to each page that takes one from visitors gets.
+
+
+def test_an_anonymous_visitor_may_ask_to_join_and_is_sent_back_to_the_partnership(client, world, mailoutbox):
+    from engagement.models import JoinRequest
+
+    data = {"name": "Vera Visitor", "email": "vera@example.org", "voice": "own", "ways": ["online"]}
+    response = client.post(reverse("join", kwargs={"slug": "lewisham"}), data)
+    assert response.status_code == FOUND and response["Location"] == "/p/lewisham/"
+    assert JoinRequest.objects.filter(email="vera@example.org", partnership__slug="lewisham").count() == 1
+
+
+def test_an_anonymous_post_to_the_requests_to_join_is_sent_to_sign_in(client, world):
+    from engagement.models import JoinRequest
+
+    waiting = JoinRequest.objects.filter(partnership__slug="lewisham", status=JoinRequest.Status.WAITING).first()
+    data = {"request": waiting.pk if waiting else 1, "decision": "approve"}
+    response = client.post(reverse("join_requests", kwargs={"slug": "lewisham"}), data)
+    assert response.status_code == FOUND and response["Location"].startswith(f"{reverse('login')}?next=")
+    if waiting:
+        waiting.refresh_from_db()
+        assert waiting.status == JoinRequest.Status.WAITING
+
+
+def test_an_anonymous_visitor_may_send_views_which_wait_for_their_email(client, world, mailoutbox):
+    from meetings.models import Feedback
+
+    before = Feedback.objects.count()
+    data = {"name": "Vic Visitor", "email": "vic@example.org", "text": "My views.", "consent": "on"}
+    response = client.post(reverse("visitor_views", kwargs={"pk": world["upcoming_item"]}), data)
+    assert response.status_code == FOUND
+    assert Feedback.with_pending.filter(visitor_email="vic@example.org", confirmed_at__isnull=True).count() == 1
+    assert Feedback.objects.count() == before
+    bad = client.post(reverse("visitor_views_confirm", kwargs={"token": "not-a-token"}))
+    assert bad.status_code == BAD_REQUEST

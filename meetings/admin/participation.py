@@ -246,8 +246,10 @@ class FeedbackAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     list_select_related = ["agenda_item__meeting", "participant"]
     autocomplete_fields = ["agenda_item", "participant", "themes"]
     show_full_result_count = False  # a region: no second count of the whole table
-    readonly_fields = ["recorded_by"]
+    # A visitor's name and email as they gave them (meetings/visitor_views.py), and when they confirmed it.
+    readonly_fields = ["recorded_by", "visitor_name", "visitor_email", "confirmed_at"]
     fields = ["agenda_item", "participant", "channel", "text", "themes", "created_at", "recorded_by"]
+    fields += ["visitor_name", "visitor_email", "confirmed_at"]
 
     @admin.display(description="Views")
     def summary(self, obj):
