@@ -49,10 +49,24 @@ def _held(user):
         from engagement.models import Membership
 
         held = {}
-        for partnership_id, role in Membership.objects.filter(user=user).values_list("partnership_id", "role"):
+        # order_by(): Membership's default ordering joins users and partnerships, which this never needs.
+        rows = Membership.objects.filter(user=user).order_by().values_list("partnership_id", "role")
+        for partnership_id, role in rows:
             held.setdefault(role, set()).add(partnership_id)
         user._held_roles = held
     return user._held_roles
+
+
+def held_directly(user):
+    """``{partnership id: {roles}}`` the user holds there themselves (not through a partnership above):
+    the same one read per request as every role check."""
+    if not user.is_authenticated:
+        return {}
+    found = {}
+    for role, ids in _held(user).items():
+        for partnership_id in ids:
+            found.setdefault(partnership_id, set()).add(role)
+    return found
 
 
 def _children(user):

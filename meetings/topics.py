@@ -224,7 +224,7 @@ class TopicStatusChange(models.Model):
     from_status = models.CharField(max_length=20, choices=Topic.Status.choices)
     to_status = models.CharField(max_length=20, choices=Topic.Status.choices)
     words = models.TextField(blank=True)
-    changed_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now, validators=[validate_typed_date])
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -138,7 +138,10 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for a region's calendar events (one entry each, meetings/views/feeds.py): the default 300 culls them.
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20000}}
+    }
 
 # Sessions live in the database: app servers keep no state of their own.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

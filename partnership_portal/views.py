@@ -64,7 +64,7 @@ def home(request):
         "query_refused": "q" in search.refused,
         "partnership_count": len(partnerships),
         "directory": directory(partnerships),
-        "own": own_partnerships(request.user),
+        "own": own_partnerships(request.user, partnerships),
     }
     return render(request, "partnership_portal/home.html", context)
 
@@ -106,17 +106,25 @@ class OwnPartnership:
     roles: list
 
 
-def own_partnerships(user) -> list[OwnPartnership]:
-    """The partnerships the person holds a role in directly, with the roles in words (one query)."""
-    if not user.is_authenticated:
+def own_partnerships(user, loaded=()) -> list[OwnPartnership]:
+    """The partnerships the person holds a role in directly, with the roles in words.
+
+    The roles are those every role check of the request reads (``roles.held_directly``); the
+    partnerships come from ``loaded`` (the directory's), read only when the directory left one out.
+    """
+    held = roles.held_directly(user)
+    if not held:
         return []
-    found = {}
-    memberships = Membership.objects.filter(user=user).select_related("partnership").order_by("partnership__name")
+    by_pk = {partnership.pk: partnership for partnership in loaded if partnership.pk in held}
+    missing = set(held) - set(by_pk)
+    if missing:
+        by_pk.update((p.pk, p) for p in Partnership.objects.filter(pk__in=missing))
     order = Membership.Role.values  # member, staff, chair, finance
-    for membership in sorted(memberships, key=lambda m: (m.partnership.name, order.index(m.role))):
-        entry = found.setdefault(membership.partnership_id, OwnPartnership(membership.partnership, []))
-        entry.roles.append(membership.get_role_display().lower())
-    return list(found.values())
+    words = dict(Membership.Role.choices)
+    return [
+        OwnPartnership(partnership, [words[role].lower() for role in sorted(held[pk], key=order.index)])
+        for pk, partnership in sorted(by_pk.items(), key=lambda pair: (pair[1].name, pair[0]))
+    ]
 
 
 @public_page

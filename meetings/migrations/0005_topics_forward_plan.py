@@ -221,7 +221,12 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("words", models.TextField(blank=True)),
-                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "changed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, validators=[engagement.validators.validate_typed_date]
+                    ),
+                ),
                 (
                     "changed_by",
                     models.ForeignKey(

@@ -200,3 +200,37 @@ def test_demo_feed_has_the_23_april_2024_agenda(client, demo_data):
     description = str(event["DESCRIPTION"])
     assert "09.45–10.00 Arrivals" in description
     assert "11.50–12.00 Dates for 2024/25" in description
+
+
+def test_each_event_is_written_once_until_its_meeting_changes(partnership, monkeypatch, settings):
+    """The feed's text is the same as writing every event afresh, but unchanged events come from the cache."""
+    from django.core.cache import cache
+
+    from meetings.views import feeds
+
+    cache.clear()
+    first = make_meeting(partnership, start=aware(2030, 7, 1, 18), title="Summer board", venue="Hall")
+    make_item(first, title="Welcome", start_time=datetime.time(18, 0), duration_minutes=10)
+    make_meeting(partnership, start=aware(2030, 12, 1, 18), title="Winter board", online_link="https://x.example/1")
+
+    def url(path):
+        return "https://portal.example" + path
+
+    written = []
+    real = feeds.meeting_event
+    monkeypatch.setattr(
+        feeds, "meeting_event", lambda meeting, agenda_url: written.append(meeting.pk) or real(meeting, agenda_url)
+    )
+    fresh = feeds.build_calendar(feeds.calendar_meetings(), None, url).to_ical()
+    written.clear()
+    assert feeds.calendar_text(feeds.calendar_meetings(), None, url) == fresh
+    assert len(written) == 2
+    written.clear()
+    assert feeds.calendar_text(feeds.calendar_meetings(), None, url) == fresh
+    assert written == [], "unchanged events are not written again"
+    item = first.agenda_items.get()
+    item.title = "Welcome and apologies"
+    item.save()
+    again = feeds.calendar_text(feeds.calendar_meetings(), None, url)
+    assert written == [first.pk] and b"Welcome and apologies" in again
+    assert again == feeds.build_calendar(feeds.calendar_meetings(), None, url).to_ical()

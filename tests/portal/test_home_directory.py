@@ -105,3 +105,27 @@ def test_navigation_flags_say_only_whether_a_role_is_held_somewhere(client, staf
     for name in ("is_office", "is_finance", "is_payer"):
         assert name not in response.context
     assert response.context["nav"]["office"] is True and response.context["nav"]["payer"] is False
+
+
+def test_a_members_home_page_reads_their_memberships_once_and_writes_no_session(client, region, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from engagement.models import Membership
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    user = make_user("bex-staff", STAFF, partnership=region["bexley"])
+    Membership.objects.create(user=user, partnership=region["greenwich"], role=CHAIR)
+    client.force_login(user)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert sum("engagement_membership" in text for text in sql) == 1
+    assert not any(text.lstrip().upper().startswith(("UPDATE", "INSERT")) for text in sql)
+    assert [(entry.partnership.slug, entry.roles) for entry in response.context["own"]] == [
+        ("bexley", ["staff"]),
+        ("greenwich", ["chair"]),
+    ]
+    searched = client.get(reverse("home"), {"q": "Bexley"})  # the directory leaves Greenwich out: still listed
+    assert [entry.partnership.slug for entry in searched.context["own"]] == ["bexley", "greenwich"]

@@ -147,7 +147,7 @@ def _summary(sheet, report, styles):
         for cell in sheet[row]:
             cell.font = styles["bold"]
         for rung in setters.rungs:
-            add(rung.name, rung.community, rung.system)
+            add(f"  {rung.name}", rung.community, rung.system)
         add("Topics proposed", setters.topics_proposed)
         add("  Scheduled", setters.topics_scheduled)
         add("  Answered elsewhere", setters.topics_answered)
