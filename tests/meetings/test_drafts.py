@@ -196,17 +196,22 @@ def test_existing_meetings_are_published_by_the_migration(transactional_db):
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
-    executor.migrate([("meetings", "0003_region_indexes")])
-    old = executor.loader.project_state([("meetings", "0003_region_indexes")]).apps
-    partnership_model = old.get_model("engagement", "Partnership")
-    meeting_model = old.get_model("meetings", "Meeting")
-    partnership = partnership_model.objects.create(name="Old", slug="old")
-    start = timezone.now()
-    meeting = meeting_model.objects.create(
-        partnership=partnership, title="Before drafts", start=start, end=start + datetime.timedelta(hours=1)
-    )
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    # Meetings before drafts, beside today's engagement app (whose partnerships' columns the old rows need).
+    engagement_now = [node for node in executor.loader.graph.leaf_nodes() if node[0] == "engagement"]
+    before = [("meetings", "0003_region_indexes"), *engagement_now]
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        partnership_model = old.get_model("engagement", "Partnership")
+        meeting_model = old.get_model("meetings", "Meeting")
+        partnership = partnership_model.objects.create(name="Old", slug="old")
+        start = timezone.now()
+        meeting = meeting_model.objects.create(
+            partnership=partnership, title="Before drafts", start=start, end=start + datetime.timedelta(hours=1)
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
     assert Meeting.objects.get(pk=meeting.pk).published_at is not None
 
 
