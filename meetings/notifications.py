@@ -23,10 +23,12 @@ from engagement.notifications.services import (
     notify,
     people_holding,
     recipient_for_participant,
+    recipient_for_user,
 )
 from engagement.notifications.tokens import site_url
 
 from .models import AgendaItem, Attendance, Feedback, Meeting, Paper, Response, waited
+from .topics import Topic, TopicStatusChange, TopicSupport
 
 # Access needs asked this close to a meeting reach staff at once; others wait for the daily digest.
 ACCESS_NEEDS_URGENT = datetime.timedelta(days=7)
@@ -193,21 +195,19 @@ def upcoming_for_reminders(now=None):
     meetings = Meeting.objects.filter(
         status=Meeting.Status.SCHEDULED, start__gt=now, start__lte=now + datetime.timedelta(days=14)
     ).select_related("partnership")
-    if hasattr(Meeting, "published_at"):
-        meetings = meetings.filter(published_at__isnull=False)
-    return meetings.order_by("start")
+    return meetings.filter(published_at__isnull=False).order_by("start")
 
 
 # Agendas
 
 
 def is_published(meeting) -> bool:
-    """Drafts (``published_at`` null, once meetings have it) tell no one; before then every meeting is published."""
-    return getattr(meeting, "published_at", True) is not None
+    """Drafts (``published_at`` null) tell no one."""
+    return meeting.published_at is not None
 
 
 def agenda_published(meeting) -> None:
-    """The partnership's members who want it hear that the agenda is out (call when the chair publishes)."""
+    """The partnership's members who want it hear that the agenda is out (sent when the chair publishes)."""
     if not is_published(meeting) or meeting.status == Meeting.Status.CANCELLED:
         return
     context = meeting_context(meeting)
@@ -287,6 +287,61 @@ def we_did(response_id: int) -> None:
             template="meetings/email/we_did",
             context=context,
             partnership=meeting.partnership,
+        )
+
+
+# Topics
+
+
+def topic_changed(topic_id: int, change_id: int) -> None:
+    """A topic's status changed: its proposer and each supporter hear the new status in its public words.
+
+    Each person is told only about the topic (no one else's name or address); once per change.
+    """
+    topic = (
+        Topic.objects.select_related(
+            "partnership", "agenda_item__meeting", "merged_into__partnership", "proposed_by__participant"
+        )
+        .filter(pk=topic_id)
+        .first()
+    )
+    change = TopicStatusChange.objects.filter(pk=change_id, topic_id=topic_id).first()
+    if topic is None or change is None:
+        return
+    people = []
+    if topic.proposed_by is not None:
+        people.append(recipient_for_user(topic.proposed_by))
+    supports = TopicSupport.objects.filter(topic=topic).select_related("user__participant").order_by("pk")
+    people += [recipient_for_user(support.user) for support in supports]
+    item = topic.agenda_item if change.to_status == Topic.Status.SCHEDULED else None
+    merged_into = topic.merged_into if change.to_status == Topic.Status.MERGED else None
+    context = {
+        "topic": topic,
+        "status": change.get_to_status_display(),
+        "words": change.words,
+        "topic_url": site_url(reverse("topic_detail", args=[topic.partnership.slug, topic.pk])),
+        "item": item,
+        "meeting": item.meeting if item is not None else None,
+        "when": when(item.meeting) if item is not None else "",
+        "agenda_url": site_url(item.meeting.get_absolute_url()) if item is not None else "",
+        "merged_into": merged_into,
+        "merged_url": site_url(merged_into.get_absolute_url()) if merged_into is not None else "",
+    }
+    switched_off = SwitchedOff.read(kinds.TOPIC_CHANGED)
+    told = set()
+    for recipient in people:
+        if recipient is None or recipient.user_id in told:
+            continue
+        told.add(recipient.user_id)
+        notify(
+            kinds.TOPIC_CHANGED,
+            recipient,
+            key=f"topic_changed:{change.pk}:{recipient.user_id}",
+            subject=f"{topic.title}: {change.get_to_status_display()}",
+            template="meetings/email/topic_changed",
+            context=context,
+            partnership=topic.partnership,
+            switched_off=switched_off,
         )
 
 
@@ -381,8 +436,10 @@ def meetings_cancelled(meeting_ids) -> None:
 def _after_commit(function, *args):
     from functools import partial
 
-    from django.db import transaction
+    from .signals import is_muted
 
+    if is_muted():  # loading the demo tells no one
+        return
     transaction.on_commit(partial(function, *args))
 
 
@@ -417,9 +474,22 @@ def _paper_saved(sender, instance, created, **kwargs):
         _after_commit(paper_added, instance.pk)
 
 
+def _meeting_published(sender, meeting, by=None, **kwargs):
+    agenda_published(Meeting.objects.select_related("partnership").get(pk=meeting.pk))
+
+
+def _topic_status_changed(sender, topic, change, **kwargs):
+    topic_changed(topic.pk, change.pk)
+
+
 def connect() -> None:
     """Called once from ``MeetingsConfig.ready``."""
     from django.db.models.signals import post_save, pre_save
+
+    from .signals import meeting_published, topic_status_changed
+
+    meeting_published.connect(_meeting_published, sender=Meeting, dispatch_uid="notify_agenda_published")
+    topic_status_changed.connect(_topic_status_changed, dispatch_uid="notify_topic_changed")
 
     pre_save.connect(_remember_meeting, sender=Meeting, dispatch_uid="notify_meeting_before")
     post_save.connect(_meeting_saved, sender=Meeting, dispatch_uid="notify_meeting_changed")

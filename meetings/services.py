@@ -27,7 +27,7 @@ from toolkit.page_cache import content_changed
 
 from . import notifications
 from .models import AgendaItem, Attendance, Feedback, Meeting, Response
-from .signals import meeting_published
+from .signals import meeting_published, send_on_commit
 
 
 class ParticipationClosed(Exception):
@@ -57,8 +57,7 @@ def publish_meeting(meeting: Meeting, by=None) -> tuple[Meeting, bool]:
         meeting.published_at = timezone.now()
         # save() moves updated_at (the calendar's LAST-MODIFIED) and, through post_save, drops visitors' cached pages.
         meeting.save(update_fields=["published_at", "updated_at"])
-        published = meeting
-        transaction.on_commit(lambda: meeting_published.send(sender=Meeting, meeting=published, by=by))
+        send_on_commit(meeting_published, Meeting, meeting=meeting, by=by)
         return meeting, True
 
 

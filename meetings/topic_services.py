@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from engagement.services import participant_for_user
 
-from .signals import topic_status_changed
+from .signals import send_on_commit, topic_status_changed
 from .topics import Topic, TopicStatusChange, TopicSupport
 
 Status = Topic.Status
@@ -70,7 +70,7 @@ def change_topic_status(
         locked.status, locked.status_words = to, words
         locked.agenda_item_id, locked.merged_into_id = item_id, merged_id
         locked.save(update_fields=["status", "status_words", "agenda_item", "merged_into", "updated_at"])
-        transaction.on_commit(lambda: topic_status_changed.send(sender=Topic, topic=locked, change=change))
+        send_on_commit(topic_status_changed, Topic, topic=locked, change=change)
     for name in ("status", "status_words", "agenda_item_id", "merged_into_id"):
         setattr(topic, name, getattr(locked, name))
     return change

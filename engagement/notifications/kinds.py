@@ -24,6 +24,7 @@ MEETING_CHANGED = "meeting_changed"
 REMINDER = "reminder"
 AGENDA_PUBLISHED = "agenda_published"
 WE_DID = "we_did"
+TOPIC_CHANGED = "topic_changed"
 CLAIM_DECISION = "claim_decision"
 ACCESS_NEEDS = "access_needs"
 STAFF_DIGEST = "staff_digest"
@@ -40,6 +41,11 @@ KINDS = {
         Kind(REMINDER, "Meeting reminder", "A reminder a few days before a meeting you registered for."),
         Kind(AGENDA_PUBLISHED, "Agenda and papers", "When an agenda is published, or a paper added to it."),
         Kind(WE_DID, "You said, we did", "What was done with views you sent on an agenda item."),
+        Kind(
+            TOPIC_CHANGED,
+            "Topics you proposed or supported",
+            "When a topic you proposed or said “me too” to is considered, scheduled, answered or declined.",
+        ),
         Kind(CLAIM_DECISION, "Claim decisions", "Your claim approved, sent back or paid.", must_get=True),
         Kind(ACCESS_NEEDS, "Access needs (staff)", "Access needs asked for a meeting within a week.", staff_only=True),
         Kind(

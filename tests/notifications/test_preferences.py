@@ -35,7 +35,7 @@ def test_staff_see_the_staff_kinds(client, staff_user):
 
 def test_switching_a_kind_off_is_saved_with_a_message(client, member):
     client.force_login(member)
-    keep = ["registered", "meeting_changed", "agenda_published", "we_did"]  # everything but the reminder
+    keep = ["registered", "meeting_changed", "agenda_published", "we_did", "topic_changed"]  # all but the reminder
     response = client.post(PAGE, {"kind": keep}, follow=True)
     assert "Your email choices are saved." in response.content.decode()
     assert not wants("reminder", user_id=member.pk, email="")

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from demo import engagement, glossary, meetings, priorities, reimbursement, topics, year_review
 from engagement.models import Partnership
+from meetings.signals import muted
 
 # Each app's demo loader, in the order the apps depend on each other.
 LOADERS = [glossary.load, meetings.load, year_review.load, priorities.load, reimbursement.load, topics.load]
@@ -31,7 +32,8 @@ class Command(BaseCommand):
             raise CommandError(f"PORT must be a number from 1 to 65535, not {port!r}.")
         if not settings.DEBUG:
             raise CommandError("load_demo only runs with DEBUG on: it creates users with a known password.")
-        with transaction.atomic():
+        # Muted: loading the demo tells no one (an agenda published, a topic's status changed).
+        with muted(), transaction.atomic():
             partnerships = engagement.load()
             for loader in LOADERS:
                 loader(partnerships)
