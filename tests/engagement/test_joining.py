@@ -4,6 +4,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +27,7 @@ ASK = {
 
 
 def link_in(mail):
-    return re.search(r"http://\S+", mail.body).group(0).replace("http://localhost:8000", "")
+    return re.search(r"https?://\S+", mail.body).group(0).removeprefix(settings.SITE_URL)
 
 
 def ask(client, partnership, **changes):

@@ -4,6 +4,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
@@ -30,7 +31,7 @@ def send(client, item, headers=None, **changes):
 
 
 def link_in(mail):
-    return re.search(r"http://\S+", mail.body).group(0).replace("http://localhost:8000", "")
+    return re.search(r"https?://\S+", mail.body).group(0).removeprefix(settings.SITE_URL)
 
 
 def test_the_agenda_links_visitors_to_the_form_which_is_labelled(client, item):
