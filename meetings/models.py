@@ -16,6 +16,8 @@ from engagement.querysets import PartnershipQuerySet
 from engagement.subqueries import count_pointing_here
 from engagement.validators import validate_typed_date
 
+from .waiting import waited  # noqa: F401  (the wait of an item: read here by selectors and the year review)
+
 # An attendance that counts: the person came and is not system staff.
 COUNTED_ATTENDANCE = Q(status="attended") & Q(counts_as_staff=False) & Q(participant__is_system_staff=False)
 
@@ -172,17 +174,6 @@ class Meeting(models.Model):
     @property
     def local_date(self):
         return timezone.localtime(self.start).date()
-
-
-def waited(since: datetime.date | None, today: datetime.date, target_days: int) -> tuple[int, bool]:
-    """Whole days people have waited to hear back since ``since`` (never negative), and whether that is overdue.
-
-    People start waiting on the item's "feedback requested on" date, or else on
-    the day of its meeting; past the partnership's ``feedback_target_days`` the
-    wait is overdue. The year review and "you said, we did" both count this way.
-    """
-    days = max((today - since).days, 0) if since else 0
-    return days, days > target_days
 
 
 class AgendaItem(models.Model):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from engagement.admin_scope import CHOICE_PATHS, PartnershipScopedAdmin, ScopedRelatedFieldListFilter
+from engagement.formsets import BoundedInlineFormSet
 from engagement.subqueries import count_pointing_here
 
 from ..topic_forms import TopicAdminForm
@@ -24,7 +25,9 @@ class TopicStatusChangeInline(admin.TabularInline):
     """The topic's history: written by the service, never edited."""
 
     model = TopicStatusChange
+    formset = BoundedInlineFormSet
     extra = 0
+    max_num = 1000  # read-only: what a posted form count is held to (engagement/formsets.py)
     can_delete = False
     fields = ["changed_at", "from_status", "to_status", "words", "changed_by"]
     readonly_fields = fields
