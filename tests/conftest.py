@@ -139,3 +139,21 @@ def demo_data(db, settings):
     settings.DEBUG = True
     call_command("load_demo", stdout=open("/dev/null", "w"))
     return {p.slug: p for p in Partnership.objects.all()}
+
+
+@pytest.fixture(scope="module")
+def database_put_back(django_db_setup, django_db_blocker):
+    """For a module of tests that commit: pytest-django flushes after each, so put back what was there.
+
+    Without it, tests that run later in the same process find the rows migrations seed (the engagement
+    ladder, the role groups) gone. Use as ``pytestmark = pytest.mark.usefixtures("database_put_back")``.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        before = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True, reset_sequences=False)
+        connection.creation.deserialize_db_from_string(before)

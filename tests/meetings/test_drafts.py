@@ -191,33 +191,6 @@ def test_a_drafts_partnership_is_not_named_on_its_404(client, draft):
     assert "Named Nowhere" not in client.get(reverse("meeting_detail", args=[hidden.pk])).content.decode()
 
 
-# serialized_rollback: the flush after a transactional test would take the rows migrations seed (the
-# ladder) from every later test on this worker; they are put back.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_existing_meetings_are_published_by_the_migration():
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    # Meetings before drafts, beside today's engagement app (whose partnerships' columns the old rows need).
-    engagement_now = [node for node in executor.loader.graph.leaf_nodes() if node[0] == "engagement"]
-    before = [("meetings", "0003_region_indexes"), *engagement_now]
-    executor.migrate(before)
-    try:
-        old = executor.loader.project_state(before).apps
-        partnership_model = old.get_model("engagement", "Partnership")
-        meeting_model = old.get_model("meetings", "Meeting")
-        partnership = partnership_model.objects.create(name="Old", slug="old")
-        start = timezone.now()
-        meeting = meeting_model.objects.create(
-            partnership=partnership, title="Before drafts", start=start, end=start + datetime.timedelta(hours=1)
-        )
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
-    assert Meeting.objects.get(pk=meeting.pk).published_at is not None
-
-
 @pytest.mark.parametrize("meetings", [2, 12])
 def test_meeting_list_queries_do_not_grow_with_drafts(client, partnership, meetings, django_assert_max_num_queries):
     for n in range(meetings):

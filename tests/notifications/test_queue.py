@@ -13,6 +13,9 @@ from meetings import services
 from meetings.models import Attendance
 from tests.factories import make_meeting
 
+# These tests commit: the module puts the database back for the tests after it.
+pytestmark = pytest.mark.usefixtures("database_put_back")
+
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
