@@ -34,7 +34,9 @@ def test_visitor_finds_and_reads_the_23_april_2024_agenda(browser_page, site):
     for item in AGENDA_OF_23_APRIL_2024:
         assert item in items
     # The public paper is there; the members-only one is not, but the page says it exists.
-    expect(page.get_by_role("link", name="Lewisham People's Partnership – Year 1 Review – Draft")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Lewisham People's Partnership – Year 1 Review – Draft", exact=True)
+    ).to_be_visible()
     expect(page.get_by_text("Draft reimbursement proposal")).to_have_count(0)
     expect(page.get_by_role("region", name="Papers")).to_contain_text("1 more paper for members")
 
@@ -42,21 +44,27 @@ def test_visitor_finds_and_reads_the_23_april_2024_agenda(browser_page, site):
 def test_visitor_adds_the_partnerships_meetings_to_a_calendar(browser_page, site):
     page = browser_page("anonymous")
     page.goto(site.url("/meetings/{agenda}/"))
+    # "Add to calendar" gives this meeting alone (issue 16).
     link = page.get_by_role("link", name="Add to calendar")
-    assert link.get_attribute("href").endswith("/meetings/calendar.ics?partnership=lewisham")
+    assert re.search(r"/meetings/\d+/meeting\.ics$", link.get_attribute("href"))
     # A calendar file is not a web page: the browser hands it over as a download.
     with page.expect_download() as download_info:
         link.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".ics")
-    feed = Path(download.path()).read_text()
-    assert feed.startswith("BEGIN:VCALENDAR")
-    assert "BEGIN:VEVENT" in feed
-    assert "DTSTART;TZID=Europe/London:20240423T100000" not in feed  # bounded: the last 12 months and upcoming
-    # And the feed is served as a calendar, so calendar apps can subscribe to it.
-    response = page.request.get(site.base_url + link.get_attribute("href"))
+    one = Path(download.path()).read_text()
+    assert one.startswith("BEGIN:VCALENDAR")
+    assert one.count("BEGIN:VEVENT") == 1
+    assert "DTSTART;TZID=Europe/London:20240423T100000" in one
+    # Beside it, the partnership's feed to subscribe to: bounded to the last 12 months and upcoming.
+    feed_link = page.get_by_role("link", name=re.compile(r"^Subscribe to all .* meetings$"))
+    assert feed_link.get_attribute("href").endswith("/meetings/calendar.ics?partnership=lewisham")
+    response = page.request.get(site.base_url + feed_link.get_attribute("href"))
     assert response.status == 200
     assert response.headers["content-type"].startswith("text/calendar")
+    feed = response.text()
+    assert "BEGIN:VEVENT" in feed
+    assert "DTSTART;TZID=Europe/London:20240423T100000" not in feed
 
 
 def test_member_signs_in_from_the_agenda_and_sees_the_members_only_paper(browser_page, site):
