@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from reimbursement import services
+from reimbursement import payments, services
 from reimbursement.models import Claim
 
 from .conftest import held_meeting_days_ago, make_claim
@@ -76,15 +76,15 @@ def at_once(*calls):
     return results
 
 
-def slowed(monkeypatch, name):
-    """Make ``services.<name>`` (called while the claim is locked) take a while."""
-    original = getattr(services, name)
+def slowed(monkeypatch, name, module=services):
+    """Make ``module.<name>`` (called while the claim is locked) take a while."""
+    original = getattr(module, name)
 
     def slow(*args, **kwargs):
         time.sleep(SLOW)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(services, name, slow)
+    monkeypatch.setattr(module, name, slow)
 
 
 def test_two_approvers_approving_at_once_approve_once(monkeypatch, member, finance, chair, policy, recent_meeting):
@@ -132,7 +132,7 @@ def test_marking_the_run_paid_twice_at_once_pays_each_claim_once(
         make_claim(member, recent_meeting, Claim.Status.APPROVED, by=finance),
         make_claim(other_member, recent_meeting, Claim.Status.APPROVED, by=finance),
     ]
-    slowed(monkeypatch, "_mark_paid")
+    slowed(monkeypatch, "_mark_paid", payments)
     cut_off, day = timezone.now(), timezone.localdate()
     run = {"partnership": policy.partnership, "route": policy.payment_route}
     results = at_once(
@@ -149,7 +149,7 @@ def test_marking_the_run_paid_twice_at_once_pays_each_claim_once(
 
 def test_paying_one_claim_twice_at_once_pays_once(monkeypatch, member, finance, policy, recent_meeting):
     claim = make_claim(member, recent_meeting, Claim.Status.APPROVED, by=finance)
-    slowed(monkeypatch, "_mark_paid")
+    slowed(monkeypatch, "_mark_paid", payments)
     day = timezone.localdate()
     results = at_once(
         lambda: services.pay_claim(claim.pk, by=finance, reference="ONE", paid_on=day),
