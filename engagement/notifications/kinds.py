@@ -19,6 +19,7 @@ class Kind:
 
 
 PASSWORD_RESET = "password_reset"
+ACCOUNT = "account"
 REGISTERED = "registered"
 MEETING_CHANGED = "meeting_changed"
 REMINDER = "reminder"
@@ -34,6 +35,12 @@ KINDS = {
     kind.key: kind
     for kind in (
         Kind(PASSWORD_RESET, "Password reset", "The link to set a new password, when you ask for one.", must_get=True),
+        Kind(
+            ACCOUNT,
+            "Your account and requests",
+            "Confirming your email address, joining a partnership, and views you sent without an account.",
+            must_get=True,
+        ),
         Kind(REGISTERED, "Registration confirmed", "When you say you are coming to a meeting, with a calendar file."),
         Kind(
             MEETING_CHANGED, "Meeting changed or cancelled", "When a meeting you registered for moves or is cancelled."
