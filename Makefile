@@ -25,6 +25,8 @@ demo: migrate
 ## check_pdf says which system libraries to install when PDFs cannot be made; the server starts anyway,
 ## since every page but the PDFs works without them.
 PORT ?= 8000
+# Links in the emails printed to the console point at this server, whatever its port.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	env -u DATABASE_URL DEBUG=1 $(BIN)/python manage.py load_demo --port $(PORT)
