@@ -46,6 +46,8 @@ ROLE_PERMISSIONS = {
         *_crud("reimbursement", "claim", "claimline", "receipt", actions=("view", "change")),
         *_crud("meetings", "meeting", "attendance", actions=("view",)),
         *_crud("engagement", "participant", actions=("view",)),
+        # The outbox shows finance the decisions on claims, nothing else (NotificationAdmin.get_queryset).
+        *_crud("notifications", "notification", actions=("view",)),
     ],
 }
 

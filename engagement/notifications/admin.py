@@ -1,14 +1,18 @@
 """The outbox in the back office: every message, to whom, why, when, how it went; failed ones can be retried."""
 
 from django.contrib import admin, messages
+from django.db.models import Q
 
 from engagement import roles
 from engagement.admin_scope import CHOICE_PATHS, PartnershipScopedAdmin
 
-from . import services
+from . import kinds, services
 from .models import Notification, PartnershipNotificationSettings
 
 CHOICE_PATHS["notifications.partnershipnotificationsettings"] = "partnership"
+
+# A message's words are shown through ``NotificationAdmin.message``, which withholds those carrying a personal link.
+WITHHELD_FIELDS = ("body_text", "body_html", "list_unsubscribe")
 
 
 @admin.register(Notification)
@@ -16,7 +20,8 @@ class NotificationAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     """Read-only: messages are written by the portal, never typed in; "retry now" goes through the service."""
 
     scope_path = "partnership"
-    scope_roles = roles.OFFICE_ROLES
+    # Staff and the chair read their partnerships' messages; a claim's decision only those who decide claims.
+    scope_roles = roles.REPORT_ROLES
     list_display = (
         "created_at",
         "email",
@@ -33,9 +38,33 @@ class NotificationAdmin(PartnershipScopedAdmin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("partnership",)
     list_per_page = 50
-    readonly_fields = [field.name for field in Notification._meta.fields] + ["attachment_names"]
-    exclude = ("attachments",)
+    readonly_fields = [field.name for field in Notification._meta.fields if field.name not in WITHHELD_FIELDS] + [
+        "message",
+        "attachment_names",
+    ]
+    exclude = ("attachments", *WITHHELD_FIELDS)
     actions = ["retry_now"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        office = sorted(roles.covered_ids(request.user, *roles.OFFICE_ROLES))
+        approvers = sorted(roles.covered_ids(request.user, *roles.APPROVER_ROLES))
+        decision = Q(kind=kinds.CLAIM_DECISION)
+        return queryset.filter((decision & Q(partnership__in=approvers)) | (~decision & Q(partnership__in=office)))
+
+    def in_scope(self, request, obj):
+        return request.user.is_superuser or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    @admin.display(description="Message")
+    def message(self, obj):
+        if obj.kind in kinds.PERSONAL_LINK_KINDS:
+            return (
+                "Withheld: this message carries a link to set a password or confirm an address, "
+                "which only its recipient may see."
+            )
+        return obj.body_text
 
     @admin.display(description="Last error")
     def error(self, obj):

@@ -31,6 +31,9 @@ ACCESS_NEEDS = "access_needs"
 STAFF_DIGEST = "staff_digest"
 CHAIR_WAITING = "chair_waiting"
 
+# Messages holding a link that acts for the person (set a password, confirm an address): nobody else reads them.
+PERSONAL_LINK_KINDS = frozenset({PASSWORD_RESET, ACCOUNT})
+
 KINDS = {
     kind.key: kind
     for kind in (
