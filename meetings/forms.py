@@ -438,7 +438,9 @@ class VisitorViewsForm(forms.Form):
 
     name = forms.CharField(label="Your name", max_length=200)
     email = forms.EmailField(
-        label="Your email address", help_text="We send you a link to confirm it; your views count once you do."
+        label="Your email address",
+        max_length=254,  # what Feedback.visitor_email and Participant.email hold
+        help_text="We send you a link to confirm it; your views count once you do.",
     )
     text = forms.CharField(
         label="Your views",

@@ -48,7 +48,9 @@ def _link_for(meeting, attendance=None) -> str:
     link = meeting.online_link or ""
     if not link or meeting.format == Meeting.Format.IN_PERSON:
         return ""
-    if meeting.format == Meeting.Format.HYBRID and attendance is not None:
+    if attendance is None:  # a message to members at large: only a link the chair made public
+        return meeting.public_online_link
+    if meeting.format == Meeting.Format.HYBRID:
         return link if attendance.mode == Attendance.Mode.ONLINE else ""
     return link
 
@@ -63,12 +65,13 @@ def meeting_context(meeting, attendance=None) -> dict:
     }
 
 
-def meeting_ics(meeting) -> dict:
-    """The meeting alone as an iCalendar attachment."""
+def meeting_ics(meeting, attendance=None) -> dict:
+    """The meeting alone as an iCalendar attachment, with the joining link when this person may have it."""
     from .views.feeds import build_calendar
 
+    private_link = bool(_link_for(meeting, attendance))
     meeting = Meeting.objects.for_agenda().get(pk=meeting.pk)
-    calendar = build_calendar([meeting], meeting.partnership, site_url)
+    calendar = build_calendar([], meeting.partnership, site_url, one_meeting=meeting, private_link=private_link)
     return {"filename": "meeting.ics", "content": calendar.to_ical().decode(), "mimetype": "text/calendar"}
 
 
@@ -97,7 +100,7 @@ def attendance_saved(attendance_id: int) -> None:
             template="meetings/email/registered",
             context=meeting_context(meeting, attendance),
             partnership=meeting.partnership,
-            attachments=[meeting_ics(meeting)],
+            attachments=[meeting_ics(meeting, attendance)],
         )
     if (
         attendance.share_access_needs
@@ -133,10 +136,11 @@ def registered_attendances(meeting):
 def meeting_changed(meeting_id: int, changes: list[str]) -> None:
     """A meeting moved, changed venue or was cancelled: everyone registered is told, with the new details."""
     meeting = Meeting.objects.select_related("partnership").filter(pk=meeting_id).first()
-    if meeting is None or not changes or meeting.end < timezone.now():
+    if meeting is None or not changes or meeting.is_draft or meeting.end < timezone.now():
         return
     cancelled = meeting.status == Meeting.Status.CANCELLED
-    stamp = _stamp(meeting.status, meeting.start, meeting.end, meeting.venue, meeting.online_link)
+    # The save's time is in it: a meeting moved back and forth again is news each time.
+    stamp = _stamp(meeting.status, meeting.start, meeting.end, meeting.venue, meeting.online_link, meeting.updated_at)
     subject = f"Cancelled: {meeting.title}" if cancelled else f"Changed: {meeting.title}, {when(meeting)}"
     switched_off = SwitchedOff.read(kinds.MEETING_CHANGED)
     for attendance in registered_attendances(meeting):
@@ -148,7 +152,7 @@ def meeting_changed(meeting_id: int, changes: list[str]) -> None:
             template="meetings/email/meeting_changed",
             context={**meeting_context(meeting, attendance), "changes": changes, "cancelled": cancelled},
             partnership=meeting.partnership,
-            attachments=[] if cancelled else [meeting_ics(meeting)],
+            attachments=[] if cancelled else [meeting_ics(meeting, attendance)],
             switched_off=switched_off,
         )
 

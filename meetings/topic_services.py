@@ -16,6 +16,10 @@ Status = Topic.Status
 RESENT_WITHIN = datetime.timedelta(minutes=10)
 
 
+# A topic is public, and its proposer and supporters are told where it is scheduled: not onto a draft.
+DRAFT_ITEM = "That meeting is still a draft, so its agenda is not public: publish the meeting first, then schedule."
+
+
 def status_change_problems(topic: Topic, to: str, words: str, agenda_item=None, merged_into=None) -> dict:
     """What is wrong with moving ``topic`` to ``to``, as ``{field: message}`` (empty when the change may be made)."""
     problems = {}
@@ -31,6 +35,8 @@ def status_change_problems(topic: Topic, to: str, words: str, agenda_item=None, 
             problems["agenda_item"] = "Choose the agenda item the topic is scheduled for."
         elif agenda_item.meeting.partnership_id != topic.partnership_id:
             problems["agenda_item"] = "Choose an agenda item of this partnership's meetings."
+        elif agenda_item.meeting.is_draft:
+            problems["agenda_item"] = DRAFT_ITEM
     if to == Status.MERGED:
         if merged_into is None:
             problems["merged_into"] = "Choose the topic this one is merged into."

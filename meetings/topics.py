@@ -101,6 +101,10 @@ class ForwardDecision(models.Model):
         item = self.agenda_item
         if item is not None and self.partnership_id and item.meeting.partnership_id != self.partnership_id:
             raise ValidationError({"agenda_item": "Choose an agenda item of this partnership's meetings."})
+        if item is not None and item.meeting.is_draft:
+            raise ValidationError(
+                {"agenda_item": "That meeting is still a draft, so its agenda is not public: publish it first."}
+            )
         if self.response_id and self.partnership_id:
             if self.response.agenda_item.meeting.partnership_id != self.partnership_id:
                 raise ValidationError({"response": "Choose a “we did” of this partnership."})

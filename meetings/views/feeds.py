@@ -157,17 +157,20 @@ def calendar_shell(partnership, one_meeting=None):
     return calendar
 
 
-def build_calendar(meetings, partnership, absolute_url, *, one_meeting=None):
+def build_calendar(meetings, partnership, absolute_url, *, one_meeting=None, private_link=False):
     """An iCalendar of ``meetings`` (one partnership's, or everyone's) with the VTIMEZONE their times refer to.
 
-    With ``one_meeting``, that meeting alone ("Add to calendar"; see ``calendar_shell``).
+    With ``one_meeting``, that meeting alone ("Add to calendar"; see ``calendar_shell``); ``private_link``
+    puts its joining link in (an email to someone registered online, never a page or feed).
     """
     calendar = calendar_shell(partnership, one_meeting)
     if one_meeting is not None:
         meetings = [one_meeting]
     days = []
     for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, absolute_url(meeting.get_absolute_url())))
+        calendar.add_component(
+            meeting_event(meeting, absolute_url(meeting.get_absolute_url()), private_link=private_link)
+        )
         days.append(meeting.local_date)
     if not days:
         return calendar

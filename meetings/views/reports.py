@@ -51,7 +51,7 @@ def year_review(request, slug, year, fmt="html"):
         raise PermissionDenied
     # Draft meetings are the office's alone: a public review (and its cached copy) never counts them.
     report = build_year_review(
-        partnership, year, review=review, include_drafts=roles.can_report(request.user, partnership.pk)
+        partnership, year, review=review, include_drafts=roles.can_run(request.user, partnership.pk)
     )
     return render_report(request, report)
 

@@ -23,7 +23,8 @@ LIMITED = (
 @never_cache
 def visitor_views_new(request, pk):
     """Anyone sends views on an item of business: name, email, consent; kept once the email is confirmed."""
-    item = get_object_or_404(AgendaItem.objects.select_related("meeting__partnership"), pk=pk, is_business=True)
+    items = AgendaItem.objects.select_related("meeting__partnership").filter(meeting__published_at__isnull=False)
+    item = get_object_or_404(items, pk=pk, is_business=True)  # a draft's items are nobody's business yet
     anchor = f"{item.meeting.get_absolute_url()}#item-{item.pk}"
     limited = False
     if request.method == "POST":

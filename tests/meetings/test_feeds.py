@@ -219,7 +219,9 @@ def test_each_event_is_written_once_until_its_meeting_changes(partnership, monke
     written = []
     real = feeds.meeting_event
     monkeypatch.setattr(
-        feeds, "meeting_event", lambda meeting, agenda_url: written.append(meeting.pk) or real(meeting, agenda_url)
+        feeds,
+        "meeting_event",
+        lambda meeting, agenda_url, **kw: written.append(meeting.pk) or real(meeting, agenda_url, **kw),
     )
     fresh = feeds.build_calendar(feeds.calendar_meetings(), None, url).to_ical()
     written.clear()
