@@ -3,7 +3,8 @@
 A visitor gives their name, email and views on an agenda item; the views are
 kept as a pending ``Feedback`` (channel "website (visitor)", no
 ``confirmed_at``), which the default manager leaves out of every list, count
-and report, and a signed link valid for ``CONFIRM_DAYS`` is emailed to them.
+and report, and a signed link valid for ``CONFIRM_DAYS`` is emailed to them (through the
+outbox, a must-get ``account`` message: one per link, so asking again is a new email).
 Opening it makes them a participant (or finds the one with that address) and
 sends the views through ``services.send_views``, the same path as a member's,
 so they enter the loop (the item's feedback status, 'we did') as a member's do.
@@ -12,13 +13,15 @@ so they enter the loop (the item's feedback status, 'we did') as a member's do.
 import datetime
 
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from engagement.joining_emails import _absolute
+from engagement.joining_emails import fingerprint
 from engagement.models import Participant
+from engagement.notifications import kinds
+from engagement.notifications.services import Recipient, notify
+from engagement.notifications.tokens import site_url
 
 from . import services
 from .models import AgendaItem, Feedback
@@ -55,16 +58,27 @@ def keep_pending(item: AgendaItem, name: str, email: str, text: str) -> Feedback
             pending = Feedback.with_pending.create(
                 agenda_item=item, channel=Feedback.Channel.VISITOR, text=text, visitor_name=name, visitor_email=email
             )
-    link = _absolute(reverse("visitor_views_confirm", args=[signing.TimestampSigner(salt=_SALT).sign(str(pending.pk))]))
-    send_mail(
-        f"Confirm your views on “{item.title}”",
-        f"Hello {name},\n\nThank you for your views on “{item.title}”. Please confirm your email address by "
-        f"opening this link within {CONFIRM_DAYS} days; your views reach the chair and staff once you do:\n\n"
-        f"{link}\n\nIf you did not send views, you can ignore this email.",
-        None,
-        [email],
-    )
+    send_confirmation(pending, item, signing.TimestampSigner(salt=_SALT).sign(str(pending.pk)))
     return pending
+
+
+def send_confirmation(pending: Feedback, item: AgendaItem, token: str) -> None:
+    """The link that confirms a visitor's address; the same link is sent once, a new one (asked again) anew."""
+    meeting = item.meeting
+    notify(
+        kinds.ACCOUNT,
+        Recipient(pending.visitor_email, pending.visitor_name),
+        key=f"visitor-confirm:{pending.pk}:{fingerprint(token)}",
+        subject=f"Confirm your views on “{item.title}”",
+        template="notifications/email/visitor_confirm",
+        context={
+            "item": item,
+            "meeting": meeting,
+            "confirm_url": site_url(reverse("visitor_views_confirm", args=[token])),
+            "days": CONFIRM_DAYS,
+        },
+        partnership=meeting.partnership,
+    )
 
 
 def pending_for_token(token: str) -> Feedback:

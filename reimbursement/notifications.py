@@ -1,11 +1,16 @@
 """What the claims app tells claimants: a claim sent back (with the reason), approved, paid (with the date).
 
 Claim decisions are a kind people must get (``kinds.CLAIM_DECISION``): no preference switches them off.
+The services tell through ``tell_once_committed``; inside ``meetings.signals.muted()`` (loading the demo)
+no one is told, as meetings' messages are not.
 """
+
+from django.db import transaction
 
 from engagement.notifications import kinds
 from engagement.notifications.services import notify, recipient_for_participant
 from engagement.notifications.tokens import site_url
+from meetings.signals import is_muted
 
 from .models import Claim
 
@@ -14,6 +19,16 @@ TEMPLATES = {
     Claim.Status.APPROVED: ("reimbursement/email/approved", "Your claim is approved: {meeting}"),
     Claim.Status.PAID: ("reimbursement/email/paid", "Your claim is paid: {meeting}"),
 }
+
+
+def tell_once_committed(claim_id: int) -> None:
+    """Tell the claimant once the change commits, unless it is made inside ``muted()``.
+
+    Whether to tell is decided when the change is made, not when the transaction commits (as meetings' are).
+    """
+    if is_muted():
+        return
+    transaction.on_commit(lambda: claim_decided(claim_id))
 
 
 def claim_decided(claim_id: int) -> None:

@@ -53,7 +53,7 @@ ATTENDANCE_WITHDRAWN = (
 
 def _record(claim, by, now, reason):
     """Who changed the claim and when, for its history; a new version; a decision is told once kept."""
-    transaction.on_commit(lambda: notifications.claim_decided(claim.pk))
+    notifications.tell_once_committed(claim.pk)
     claim._history_user = by
     claim._history_date = now
     claim._change_reason = reason

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core import signing
+from django.test import TestCase
 from django.urls import reverse
 
 from engagement.models import Participant
@@ -27,7 +28,9 @@ def item(held_meeting):
 
 
 def send(client, item, headers=None, **changes):
-    return client.post(reverse("visitor_views", args=[item.pk]), {**SEND, **changes}, **(headers or {}))
+    # The confirmation is sent from the outbox once the request's transaction commits: run that here.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("visitor_views", args=[item.pk]), {**SEND, **changes}, **(headers or {}))
 
 
 def link_in(mail):

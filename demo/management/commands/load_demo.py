@@ -32,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError(f"PORT must be a number from 1 to 65535, not {port!r}.")
         if not settings.DEBUG:
             raise CommandError("load_demo only runs with DEBUG on: it creates users with a known password.")
-        # Muted: loading the demo tells no one (an agenda published, a topic's status changed).
+        # Muted: loading the demo tells no one (an agenda published, a topic's status changed, a claim decided).
         with muted(), transaction.atomic():
             partnerships = engagement.load()
             for loader in LOADERS:
