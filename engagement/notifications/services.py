@@ -245,15 +245,16 @@ class _Gathering:
 
 
 @contextmanager
-def sends_in_batches(size: int = SEND_BATCH):
-    """Inside the block ``notify`` gathers its rows and sends; at its end the rows are written ``size`` to an
-    insert, and their sends go on the queue as one task per ``size`` rows (each sent through one connection).
+def sends_in_batches(size: int | None = None):
+    """Inside the block ``notify`` gathers its rows and sends; at its end the rows are written ``size``
+    (``SEND_BATCH``) to an insert, and go on the queue as one task per ``size`` (sent through one connection).
 
     For a message to many people (a meeting's reminder). Open it inside the caller's transaction, so
     that on the database queue the tasks are written with their rows; if the block fails nothing is
     written. Inside the block ``notify`` returns the row unsaved: it is saved (its pk set) at the end,
     unless another run wrote the same key meanwhile.
     """
+    size = size or SEND_BATCH
     gathering = _Gathering()
     token = _gathering.set(gathering)
     try:
