@@ -1,7 +1,6 @@
 """Sending in batches: a meeting's reminder is a task per batch of rows, each row sent once, failures retried alone."""
 
 import datetime
-import io
 import threading
 import time
 from unittest import mock
@@ -9,10 +8,10 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from engagement.models import Participant
 from engagement.notifications import sending, services
@@ -34,6 +33,14 @@ class CountingBackend(EmailBackend):
     def open(self):
         CountingBackend.opened += 1
         return super().open()
+
+
+def run_tasks():
+    """Run the database queue's tasks here, as ``db_worker`` would (it closes connections, which a test keeps)."""
+    from django_tasks_db.models import DBTaskResult
+
+    for task in DBTaskResult.objects.all():
+        import_string(task.task_path).call(*task.args_kwargs["args"], **task.args_kwargs["kwargs"])
 
 
 def registered(meeting, people):
@@ -80,7 +87,7 @@ def test_a_meetings_reminder_is_one_task_per_batch_and_one_message_per_person(se
     assert [task.task_path.rsplit(".", 1)[1] for task in tasks] == ["send_notifications_task"] * 3
     assert sorted(len(task.args_kwargs["args"][0]) for task in tasks) == [1, 3, 3]
     assert mail.outbox == []  # the command only writes; the worker sends
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
+    run_tasks()
     assert sorted(message.to[0] for message in mail.outbox) == sorted(f"person{n}@example.org" for n in range(7))
     for message in mail.outbox:
         assert len(message.to) == 1 and not message.cc and not message.bcc
@@ -89,7 +96,7 @@ def test_a_meetings_reminder_is_one_task_per_batch_and_one_message_per_person(se
     assert set(Notification.objects.values_list("status", flat=True)) == {Notification.Status.SENT}
     # The command run again (it runs hourly) writes and sends nothing more.
     meeting_messages.send_reminders_for(meeting)
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=io.StringIO())
+    run_tasks()
     assert Notification.objects.count() == 7 and len(mail.outbox) == 7
     assert DBTaskResult.objects.count() == 3
 
@@ -233,7 +240,9 @@ def test_two_runs_of_a_batch_at_once_send_each_row_once(settings, partnership):
     if connection.vendor != "postgresql":
         pytest.skip("Row locks need PostgreSQL (SQLite's workers run one at a time)")
     settings.EMAIL_BACKEND = f"{__name__}.SlowBackend"
+    settings.TASKS = DATABASE_TASKS  # written and queued, not sent by the test's immediate backend
     ids = write(partnership, 6)
+    assert mail.outbox == []
     start = threading.Barrier(2)
     results = []
 
