@@ -190,9 +190,10 @@ def notify(
     gathering = _gathering.get()
     if gathering is not None and key in gathering.rows:
         return gathering.rows[key]
-    existing = Notification.objects.filter(key=key).values_list("pk", flat=True).first()
-    if existing is not None:
-        return Notification.objects.get(pk=existing)
+    if gathering is None:
+        existing = Notification.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
     unsubscribe = "" if kind_info.must_get else unsubscribe_url(kind, user_id=recipient.user_id, email=recipient.email)
     full_context = {
         **(context or {}),
@@ -206,7 +207,6 @@ def notify(
         "preferences_url": site_url(reverse("notification_preferences")),
         "site_url": settings.SITE_URL,
     }
-    text, html = _render(template, full_context)
     wanted = wants(kind, user_id=recipient.user_id, email=recipient.email, switched_off=switched_off)
     notification = Notification(
         key=key,
@@ -215,17 +215,17 @@ def notify(
         recipient_id=recipient.user_id,
         email=recipient.email,
         subject=subject[:255],
-        body_text=text,
-        body_html=html,
         list_unsubscribe=unsubscribe,
         attachments=attachments or [],
         status=Notification.Status.QUEUED if wanted else Notification.Status.SKIPPED,
         next_attempt_at=timezone.now() + SWEEP_GRACE if wanted else None,
         last_error="" if wanted else "The person has switched this kind of message off.",
     )
-    if gathering is not None:  # written with the others at the end of the block
+    if gathering is not None:  # looked for, rendered and written with the others at the end of the block
         gathering.rows[key] = notification
+        gathering.renders[key] = (template, full_context)
         return notification
+    notification.body_text, notification.body_html = _render(template, full_context)
     try:
         with transaction.atomic():
             notification.save(force_insert=True)
@@ -241,6 +241,7 @@ class _Gathering:
     """What ``notify`` leaves for the end of a ``sends_in_batches`` block: rows to write, sends to enqueue."""
 
     rows: dict[str, Notification] = field(default_factory=dict)
+    renders: dict[str, tuple[str, dict]] = field(default_factory=dict)
     sends: list[int] = field(default_factory=list)
 
 
@@ -251,8 +252,9 @@ def sends_in_batches(size: int | None = None):
 
     For a message to many people (a meeting's reminder). Open it inside the caller's transaction, so
     that on the database queue the tasks are written with their rows; if the block fails nothing is
-    written. Inside the block ``notify`` returns the row unsaved: it is saved (its pk set) at the end,
-    unless another run wrote the same key meanwhile.
+    written. Inside the block ``notify`` returns the row unsaved and not yet rendered: at the end the
+    keys already in the outbox (a command run again) are looked for, 50 to a query, and only the
+    others are rendered and saved (their pk set then).
     """
     size = size or SEND_BATCH
     gathering = _Gathering()
@@ -263,10 +265,19 @@ def sends_in_batches(size: int | None = None):
         _gathering.reset(token)
     rows = list(gathering.rows.values())
     for start in range(0, len(rows), size):
-        written = _write_rows(rows[start : start + size])
+        written = _write_rows(_not_yet_written(rows[start : start + size], gathering.renders))
         gathering.sends.extend(row.pk for row in written if row.status == Notification.Status.QUEUED)
     for start in range(0, len(gathering.sends), size):
         enqueue_batch(gathering.sends[start : start + size])
+
+
+def _not_yet_written(rows: list[Notification], renders: dict) -> list[Notification]:
+    """Those of ``rows`` whose key is not in the outbox yet (one query), rendered."""
+    written = set(Notification.objects.filter(key__in=[row.key for row in rows]).values_list("key", flat=True))
+    fresh = [row for row in rows if row.key not in written]
+    for row in fresh:
+        row.body_text, row.body_html = _render(*renders[row.key])
+    return fresh
 
 
 def _write_rows(rows: list[Notification]) -> list[Notification]:
