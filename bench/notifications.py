@@ -7,9 +7,12 @@ with one partnership and a meeting tomorrow that ``--people`` members
 1. times the web request of one more member registering (the full request
    cycle: sign-in session, form, service, outbox row and task written; the
    email itself is sent by the worker, not the request), median of several;
-2. times ``send_reminders`` (the outbox rows and their tasks) and
-   ``db_worker --batch`` (the worker sending every reminder) to Django's
-   file backend, and checks that every person got exactly one message.
+2. times ``send_reminders`` (the outbox rows and their tasks, one task per
+   ``SEND_BATCH`` rows) and ``db_worker --batch`` (the worker sending every
+   reminder, a batch to a mail connection) to Django's file backend, and
+   checks that every person got exactly one message. Beside the wall time
+   it prints the process's CPU time and the load average: on a shared
+   machine the wall time says as much about the neighbours as about us.
 
 Targets (issue 16): reminders for 2,000 people sent in under 30 s; the
 registering request under 200 ms.
