@@ -24,6 +24,7 @@ from engagement.notifications.services import (
     people_holding,
     recipient_for_participant,
     recipient_for_user,
+    sends_in_batches,
 )
 from engagement.notifications.tokens import site_url
 
@@ -171,7 +172,8 @@ def reminders_due(meeting) -> bool:
 def send_reminders_for(meeting) -> int:
     """The reminder to everyone registered for ``meeting``; returns how many were written (again: none)."""
     context = meeting_context(meeting)
-    with transaction.atomic():  # one commit for the meeting's reminders (and, on the database queue, their tasks)
+    # One commit for the meeting's reminders (and, on the database queue, their tasks: one per batch of rows).
+    with transaction.atomic(), sends_in_batches():
         return _remind(meeting, context)
 
 

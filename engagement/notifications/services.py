@@ -1,21 +1,22 @@
-"""Writing messages to the outbox and sending them.
+"""Writing messages to the outbox and putting their sends on the queue.
 
 ``notify`` is what every app's message builders call: it renders the message
 for one recipient, writes its outbox row once (``key`` is unique per event and
 recipient) and enqueues the send when the caller's transaction commits, so a
-web request only writes a row. ``send_notification`` (run by the task, or by
-``send_due_notifications``) sends a row under its row lock: a task run twice
-sends once. A failed send is tried again later (``BACKOFF``) and shown in the
-outbox with its error.
+web request only writes a row. A builder writing to many people does so inside
+``sends_in_batches()``: its sends become one task per ``SEND_BATCH`` rows, each
+sent through one mail connection. Sending itself is in ``sending.py`` (a task
+run twice sends once; failures are retried with back-off and shown in the
+outbox with their error).
 """
 
 import datetime
-import logging
-from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,19 +26,12 @@ from . import kinds
 from .models import Notification, NotificationPreference
 from .tokens import site_url, unsubscribe_url
 
-logger = logging.getLogger(__name__)
-
-# How long to wait before each new try of a failed send; after the last, the row stays failed.
-BACKOFF = [
-    datetime.timedelta(minutes=1),
-    datetime.timedelta(minutes=5),
-    datetime.timedelta(minutes=30),
-    datetime.timedelta(hours=2),
-    datetime.timedelta(hours=12),
-]
-MAX_ATTEMPTS = len(BACKOFF) + 1
 # A queued row whose task never ran (a lost worker) is picked up by the sweep after this long.
 SWEEP_GRACE = datetime.timedelta(minutes=5)
+# Rows per send task, and so per mail connection (SMTP servers often cap messages per connection near 100).
+SEND_BATCH = 50
+# What ``notify`` gathers inside ``sends_in_batches`` (None outside one).
+_gathering: ContextVar["_Gathering | None"] = ContextVar("notification_gathering", default=None)
 
 
 @dataclass(frozen=True)
@@ -193,9 +187,13 @@ def notify(
     if recipient is None or not recipient.email:
         return None
     key = f"{key}:{recipient.email.lower()}"[:255]
-    existing = Notification.objects.filter(key=key).first()
-    if existing is not None:
-        return existing
+    gathering = _gathering.get()
+    if gathering is not None and key in gathering.rows:
+        return gathering.rows[key]
+    if gathering is None:
+        existing = Notification.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
     unsubscribe = "" if kind_info.must_get else unsubscribe_url(kind, user_id=recipient.user_id, email=recipient.email)
     full_context = {
         **(context or {}),
@@ -209,25 +207,28 @@ def notify(
         "preferences_url": site_url(reverse("notification_preferences")),
         "site_url": settings.SITE_URL,
     }
-    text, html = _render(template, full_context)
     wanted = wants(kind, user_id=recipient.user_id, email=recipient.email, switched_off=switched_off)
+    notification = Notification(
+        key=key,
+        kind=kind,
+        partnership=partnership,
+        recipient_id=recipient.user_id,
+        email=recipient.email,
+        subject=subject[:255],
+        list_unsubscribe=unsubscribe,
+        attachments=attachments or [],
+        status=Notification.Status.QUEUED if wanted else Notification.Status.SKIPPED,
+        next_attempt_at=timezone.now() + SWEEP_GRACE if wanted else None,
+        last_error="" if wanted else "The person has switched this kind of message off.",
+    )
+    if gathering is not None:  # looked for, rendered and written with the others at the end of the block
+        gathering.rows[key] = notification
+        gathering.renders[key] = (template, full_context)
+        return notification
+    notification.body_text, notification.body_html = _render(template, full_context)
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                key=key,
-                kind=kind,
-                partnership=partnership,
-                recipient_id=recipient.user_id,
-                email=recipient.email,
-                subject=subject[:255],
-                body_text=text,
-                body_html=html,
-                list_unsubscribe=unsubscribe,
-                attachments=attachments or [],
-                status=Notification.Status.QUEUED if wanted else Notification.Status.SKIPPED,
-                next_attempt_at=timezone.now() + SWEEP_GRACE if wanted else None,
-                last_error="" if wanted else "The person has switched this kind of message off.",
-            )
+            notification.save(force_insert=True)
     except IntegrityError:  # written at the same moment by another run of the same event
         return Notification.objects.filter(key=key).first()
     if wanted:
@@ -235,110 +236,108 @@ def notify(
     return notification
 
 
+@dataclass
+class _Gathering:
+    """What ``notify`` leaves for the end of a ``sends_in_batches`` block: rows to write, sends to enqueue."""
+
+    rows: dict[str, Notification] = field(default_factory=dict)
+    renders: dict[str, tuple[str, dict]] = field(default_factory=dict)
+    sends: list[int] = field(default_factory=list)
+
+
+@contextmanager
+def sends_in_batches(size: int | None = None):
+    """Inside the block ``notify`` gathers its rows and sends; at its end the rows are written ``size``
+    (``SEND_BATCH``) to an insert, and go on the queue as one task per ``size`` (sent through one connection).
+
+    For a message to many people (a meeting's reminder). Open it inside the caller's transaction, so
+    that on the database queue the tasks are written with their rows; if the block fails nothing is
+    written. Inside the block ``notify`` returns the row unsaved and not yet rendered: at the end the
+    keys already in the outbox (a command run again) are looked for, 50 to a query, and only the
+    others are rendered and saved (their pk set then).
+    """
+    size = size or SEND_BATCH
+    gathering = _Gathering()
+    token = _gathering.set(gathering)
+    try:
+        yield
+    finally:
+        _gathering.reset(token)
+    rows = list(gathering.rows.values())
+    for start in range(0, len(rows), size):
+        written = _write_rows(_not_yet_written(rows[start : start + size], gathering.renders))
+        gathering.sends.extend(row.pk for row in written if row.status == Notification.Status.QUEUED)
+    for start in range(0, len(gathering.sends), size):
+        enqueue_batch(gathering.sends[start : start + size])
+
+
+def _not_yet_written(rows: list[Notification], renders: dict) -> list[Notification]:
+    """Those of ``rows`` whose key is not in the outbox yet (one query), rendered."""
+    written = set(Notification.objects.filter(key__in=[row.key for row in rows]).values_list("key", flat=True))
+    fresh = [row for row in rows if row.key not in written]
+    for row in fresh:
+        row.body_text, row.body_html = _render(*renders[row.key])
+    return fresh
+
+
+def _write_rows(rows: list[Notification]) -> list[Notification]:
+    """Insert ``rows`` at once; if one was written meanwhile by another run of the same event, each alone."""
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        written = []
+        for row in rows:
+            row.pk, row._state.adding = None, True
+            try:
+                with transaction.atomic():
+                    row.save(force_insert=True)
+            except IntegrityError:
+                continue
+            written.append(row)
+        return written
+
+
 def enqueue_send(notification_id: int, run_after: datetime.datetime | None = None) -> None:
     """Put the send on the queue: in the caller's transaction on the database backend, else once it commits.
 
     The database backend's task row is written in the same transaction as the outbox row, so
     both are kept or neither (and a thousand reminders are one commit); a queue elsewhere (RQ)
-    must not see a task before its row is committed.
+    must not see a task before its row is committed. Inside ``sends_in_batches`` the send joins a batch.
     """
     from .tasks import send_notification_task
 
+    gathering = _gathering.get()
+    if run_after is None and gathering is not None:
+        gathering.sends.append(notification_id)
+        return
     task = send_notification_task
-    backend = task.get_backend()
     if run_after is not None:
-        if not backend.supports_defer:
+        if not task.get_backend().supports_defer:
             return  # the sweep (send_due_notifications) sends it when it is due
         task = task.using(run_after=run_after)
-    if _queues_in_this_database(backend):
-        task.enqueue(notification_id)
+    _enqueue(task, notification_id)
+
+
+def enqueue_batch(notification_ids: list[int]) -> None:
+    """Put one task on the queue that sends all of ``notification_ids`` (as ``enqueue_send`` does one)."""
+    from .tasks import send_notifications_task
+
+    if notification_ids:
+        _enqueue(send_notifications_task, list(notification_ids))
+
+
+def _enqueue(task, argument) -> None:
+    if _queues_in_this_database(task.get_backend()):
+        task.enqueue(argument)
     else:
-        transaction.on_commit(lambda: task.enqueue(notification_id))
+        transaction.on_commit(lambda: task.enqueue(argument))
 
 
 def _queues_in_this_database(backend) -> bool:
     from django_tasks_db import DatabaseBackend
 
     return isinstance(backend, DatabaseBackend) and transaction.get_connection().in_atomic_block
-
-
-def build_email(notification: Notification) -> EmailMultiAlternatives:
-    """The message as sent: plain text and HTML, From the partnership, to the one recipient only."""
-    headers = {"X-Portal-Notification": notification.kind}
-    if not kinds.get(notification.kind).must_get:
-        link = notification.list_unsubscribe or unsubscribe_url(
-            notification.kind, user_id=notification.recipient_id, email=notification.email
-        )
-        headers["List-Unsubscribe"] = f"<{link}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    partnership = notification.partnership
-    contact = contact_of(partnership)
-    message = EmailMultiAlternatives(
-        subject=notification.subject,
-        body=notification.body_text,
-        from_email=sender_for(partnership),
-        to=[notification.email],
-        reply_to=[contact] if contact else None,
-        headers=headers,
-    )
-    if notification.body_html:
-        message.attach_alternative(notification.body_html, "text/html")
-    if not sends_attachments():
-        return message
-    for attachment in notification.attachments or []:
-        message.attach(attachment["filename"], attachment["content"], attachment.get("mimetype", "text/plain"))
-    return message
-
-
-def sends_attachments() -> bool:
-    """GOV.UK Notify's backend refuses attachments (its messages link to the agenda instead)."""
-    return "django_gov_notify" not in settings.EMAIL_BACKEND
-
-
-def send_notification(notification_id: int, *, now: datetime.datetime | None = None) -> str:
-    """Send one outbox row if it is still to be sent; returns its status afterwards.
-
-    The row is locked while it is sent, so a second run of the same task waits and then finds it sent.
-    A failure is recorded (attempts, the error) and the next try is scheduled after ``BACKOFF``.
-    """
-    now = now or timezone.now()
-    retry_at = None
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(of=("self",))
-            .select_related("partnership")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if notification is None:
-            return "missing"
-        if notification.status in (Notification.Status.SENT, Notification.Status.SKIPPED):
-            return notification.status
-        if not wants(notification.kind, user_id=notification.recipient_id, email=notification.email):
-            notification.status = Notification.Status.SKIPPED
-            notification.next_attempt_at = None
-            notification.last_error = "The person has switched this kind of message off."
-            notification.save(update_fields=["status", "next_attempt_at", "last_error"])
-            return notification.status
-        notification.attempts += 1
-        try:
-            build_email(notification).send()
-        except Exception as error:  # noqa: BLE001 -- any failure of the mail server is recorded and retried
-            logger.warning("Sending notification %s failed: %s", notification.pk, error)
-            notification.status = Notification.Status.FAILED
-            notification.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if notification.attempts < MAX_ATTEMPTS:
-                retry_at = now + BACKOFF[notification.attempts - 1]
-            notification.next_attempt_at = retry_at
-        else:
-            notification.status = Notification.Status.SENT
-            notification.sent_at = now
-            notification.next_attempt_at = None
-            notification.last_error = ""
-        notification.save(update_fields=["status", "attempts", "last_error", "next_attempt_at", "sent_at"])
-        if retry_at is not None:
-            enqueue_send(notification.pk, run_after=retry_at)
-    return notification.status
 
 
 def retry_now(notification_id: int) -> bool:
@@ -352,25 +351,6 @@ def retry_now(notification_id: int) -> bool:
         notification.save(update_fields=["status", "next_attempt_at"])
         enqueue_send(notification.pk)
     return True
-
-
-def due(now: datetime.datetime | None = None):
-    """Rows whose send is due: failed ones whose next try has come, queued ones whose task seems lost."""
-    now = now or timezone.now()
-    return Notification.objects.filter(
-        status__in=(Notification.Status.QUEUED, Notification.Status.FAILED), next_attempt_at__lte=now
-    ).order_by("next_attempt_at", "pk")
-
-
-def send_due(now: datetime.datetime | None = None, limit: int | None = None) -> dict:
-    """Send every due row now (the periodic sweep); returns counts by resulting status."""
-    now = now or timezone.now()
-    ids = list(due(now).values_list("pk", flat=True)[:limit] if limit else due(now).values_list("pk", flat=True))
-    counts = {}
-    for pk in ids:
-        status = send_notification(pk, now=now)
-        counts[status] = counts.get(status, 0) + 1
-    return counts
 
 
 def partnership_and_above(partnership) -> list[int]:
@@ -414,3 +394,23 @@ def nearest_holding(partnership, *roles_) -> list[Recipient]:
         if found:
             return found
     return []
+
+
+_MOVED_TO_SENDING = {
+    "BACKOFF",
+    "MAX_ATTEMPTS",
+    "build_email",
+    "sends_attachments",
+    "send_notification",
+    "due",
+    "send_due",
+}
+
+
+def __getattr__(name):
+    """The sending side moved to ``sending.py``; its old names here still answer."""
+    if name in _MOVED_TO_SENDING:
+        from . import sending
+
+        return getattr(sending, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from engagement.notifications.services import send_due
+from engagement.notifications.sending import send_due
 
 
 class Command(BaseCommand):
