@@ -3,8 +3,8 @@
 Each function builds one kind of message for each person it concerns and
 hands it to ``notify``, which writes it once (keys name the event and the
 person) and sends it from the queue. The services call these after their
-transaction commits; the commands (``send_reminders``, ``send_staff_digest``,
-``send_chair_waiting``) call the rest.
+transaction commits; ``send_reminders`` calls the rest. What the office is sent
+(the staff's digest, the chair's waiting list) is in ``meetings.staff_notifications``.
 """
 
 import datetime
@@ -28,7 +28,7 @@ from engagement.notifications.services import (
 )
 from engagement.notifications.tokens import site_url
 
-from .models import AgendaItem, Attendance, Feedback, Meeting, Paper, Response, waited
+from .models import Attendance, Feedback, Meeting, Paper, Response
 from .topics import Topic, TopicStatusChange, TopicSupport
 
 # Access needs asked this close to a meeting reach staff at once; others wait for the daily digest.
@@ -349,85 +349,6 @@ def topic_changed(topic_id: int, change_id: int) -> None:
             partnership=topic.partnership,
             switched_off=switched_off,
         )
-
-
-# Staff
-
-
-def staff_digest(partnership, *, now=None) -> int:
-    """One email a day to the partnership's staff: registrations, apologies, views and later access needs."""
-    now = now or timezone.now()
-    since = now - datetime.timedelta(days=1)
-    attendances = list(
-        Attendance.objects.filter(meeting__partnership=partnership, updated_at__gte=since, updated_at__lt=now)
-        .select_related("meeting", "participant")
-        .order_by("meeting__start", "participant__name")
-    )
-    views = list(
-        Feedback.objects.filter(
-            agenda_item__meeting__partnership=partnership, created_at__gte=since, created_at__lt=now
-        )
-        .select_related("agenda_item__meeting")
-        .order_by("agenda_item__meeting__start", "agenda_item__order")
-    )
-    if not attendances and not views:
-        return 0
-    registered = [a for a in attendances if a.status == Attendance.Status.REGISTERED]
-    apologies = [a for a in attendances if a.status == Attendance.Status.APOLOGIES]
-    access = [
-        a for a in registered if a.share_access_needs and a.access_needs and a.meeting.start - now > ACCESS_NEEDS_URGENT
-    ]
-    context = {"registered": registered, "apologies": apologies, "access": access, "views": views, "since": since}
-    day = timezone.localtime(now).date()
-    sent = 0
-    for recipient in nearest_holding(partnership, roles.STAFF):
-        sent += (
-            notify(
-                kinds.STAFF_DIGEST,
-                recipient,
-                key=f"staff_digest:{partnership.pk}:{day:%Y-%m-%d}",
-                subject=f"{partnership.name}: today's digest ({len(registered)} registered, {len(views)} views)",
-                template="meetings/email/staff_digest",
-                context=context,
-                partnership=partnership,
-            )
-            is not None
-        )
-    return sent
-
-
-def chair_waiting(partnership, *, today=None) -> int:
-    """The weekly list for the chair: items people are waiting on past the partnership's target."""
-    today = today or timezone.localdate()
-    items = (
-        AgendaItem.objects.filter(meeting__partnership=partnership, feedback_status__in=AgendaItem.WAITING_STATUSES)
-        .select_related("meeting")
-        .order_by("meeting__start", "order")
-    )
-    target = partnership.feedback_target_days
-    waiting = []
-    for item in items:
-        days, overdue = waited(item.feedback_requested_on or item.meeting.local_date, today, target)
-        if overdue:
-            waiting.append({"item": item, "days": days, "url": site_url(item.meeting.get_absolute_url())})
-    if not waiting:
-        return 0
-    year, week, _ = today.isocalendar()
-    sent = 0
-    for recipient in nearest_holding(partnership, roles.CHAIR):
-        sent += (
-            notify(
-                kinds.CHAIR_WAITING,
-                recipient,
-                key=f"chair_waiting:{partnership.pk}:{year}-W{week:02d}",
-                subject=f"{partnership.name}: {len(waiting)} item(s) waiting past {target} days",
-                template="meetings/email/chair_waiting",
-                context={"waiting": waiting, "target": target, "read_url": site_url(reverse("you_said_we_did"))},
-                partnership=partnership,
-            )
-            is not None
-        )
-    return sent
 
 
 # Changes made anywhere (the admin's forms, its bulk actions, the shell) are caught on save.

@@ -6,7 +6,7 @@ Run once a week; a second run in the same week sends nothing more (the outbox ke
 from django.core.management.base import BaseCommand
 
 from engagement.models import Partnership
-from meetings import notifications
+from meetings import staff_notifications as notifications
 
 
 class Command(BaseCommand):

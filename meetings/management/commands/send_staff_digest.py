@@ -6,7 +6,7 @@ Run once a day (cron or a scheduler); a second run the same day sends nothing mo
 from django.core.management.base import BaseCommand
 
 from engagement.models import Partnership
-from meetings import notifications
+from meetings import staff_notifications as notifications
 
 
 class Command(BaseCommand):
