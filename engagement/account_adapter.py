@@ -7,6 +7,7 @@ from a ``Membership``, when a partnership's office accepts a request to join.
 """
 
 import hashlib
+import uuid
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
@@ -30,6 +31,15 @@ RESET_TEMPLATE = "account/email/password_reset_key"
 PASSWORD_MAX_LENGTH = 1024
 
 
+def request_id(request) -> str:
+    """An id for one web request, the same however often it is asked (a time, outside a request)."""
+    if request is None:
+        return timezone.now().isoformat()
+    if not hasattr(request, "_account_mail_id"):
+        request._account_mail_id = uuid.uuid4().hex
+    return request._account_mail_id
+
+
 def needs_confirmation(user) -> bool:
     """True for an account made by signing up whose address is not confirmed yet.
 
@@ -47,8 +57,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render allauth's message and queue it (``notify``) instead of sending it straight to SMTP.
 
-        The outbox key names the event: the confirmation key or the reset token, so the same
-        event handled twice is one message, while each new request (a new token) is another.
+        The outbox key names the event: this message (its template and confirmation key or reset
+        token) asked for in this web request. The same event handled twice is one message; each
+        new request is another, even within the second in which a reset token stays the same.
         """
         request = self.request
         ctx = {"email": email, "current_site": get_current_site(request) if request else None, **context}
@@ -60,9 +71,7 @@ class AccountAdapter(DefaultAccountAdapter):
             name=(user.get_full_name() or user.get_username()) if user is not None else "",
             user_id=user.pk if user is not None else None,
         )
-        event = context.get("key") or context.get("code") or timezone.now().isoformat()
-        if "uid" in context:
-            event = f"{context['uid']}-{event}"
+        event = f"{context.get('uid', '')}-{context.get('key') or context.get('code') or ''}-{request_id(request)}"
         # A hash: the outbox shows its keys to staff, and a key must not be a working token.
         digest = hashlib.sha256(f"{template_prefix}:{event}".encode()).hexdigest()[:40]
         kind = kinds.PASSWORD_RESET if template_prefix == RESET_TEMPLATE else kinds.ACCOUNT

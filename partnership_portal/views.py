@@ -176,11 +176,11 @@ class SignInView(LoginView):
     def form_valid(self, form):
         user = form.get_user()
         if needs_confirmation(user):
-            send_verification_email_for_user(self.request, user)
+            sent = send_verification_email_for_user(self.request, user)
             form.add_error(
                 None,
-                "Please confirm your email address before you sign in: open the link in the email we sent you. "
-                "We have sent it again.",
+                "Please confirm your email address before you sign in: open the link in the email we sent you."
+                + (" We have sent it again." if sent else ""),
             )
             return self.form_invalid(form)
         response = super().form_valid(form)
