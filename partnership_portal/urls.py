@@ -1,8 +1,8 @@
 """Root URLs. Paths here are a contract (see DESIGN.md): keep them stable."""
 
+from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from engagement import glossary_views
 
@@ -24,18 +24,11 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     # Before Django's own account URLs: the same sign-in view, with a "Signed in as …" message.
     path("accounts/login/", views.SignInView.as_view(), name="login"),
-    # Asking for a reset link is allauth's now (its email goes through the outbox); the old addresses lead there.
-    # The emailed set-password link of joining (password_reset_confirm) stays Django's, below.
-    path(
-        "accounts/password_reset/",
-        RedirectView.as_view(pattern_name="account_reset_password", query_string=True),
-        name="password_reset",
-    ),
-    path(
-        "accounts/password_reset/done/",
-        RedirectView.as_view(pattern_name="account_reset_password_done"),
-        name="password_reset_done",
-    ),
+    # Asking for a reset link is allauth's now (its email goes through the outbox), at its addresses and still
+    # at the old ones (bookmarks, the locked-out page). The emailed set-password link of joining
+    # (password_reset_confirm) stays Django's, below.
+    path("accounts/password_reset/", allauth_views.password_reset, name="password_reset"),
+    path("accounts/password_reset/done/", allauth_views.password_reset_done, name="password_reset_done"),
     # Sign-out, changing a password, and the uid/token links (Django's views); then allauth's sign-up,
     # confirming and changing an address, and password reset (its login/ and logout/ are these above).
     path("accounts/", include("django.contrib.auth.urls")),

@@ -183,7 +183,7 @@ EXPECTED = {
     "notification_preferences":  ({},                                                 "L OOOOO OOOO O"),
     "notification_unsubscribe":  ({"token": "not-a-token"},                           "B BBBBB BBBB B"),
     # Accounts (django-allauth): sign-in and sign-out are the portal's (allauth's names reach the same pages);
-    # signing up is for people without an account; the old reset addresses lead to allauth's. L&SC's member
+    # signing up is for people without an account; the old reset addresses serve allauth's pages. L&SC's member
     # (made here without a password) is sent to choose one, and cannot confirm it is them by a password
     "account_login":             ({},                                                 EVERYONE),
     "account_logout":            ({},                                                 "A AAAAA AAAA A"),
@@ -202,8 +202,8 @@ EXPECTED = {
     "account_reset_password_done": ({},                                               EVERYONE),
     "account_reset_password_from_key": ({"uidb36": "1", "key": "not-a-key"},          EVERYONE),
     "account_reset_password_from_key_done": ({},                                      EVERYONE),
-    "password_reset":            ({},                                                 "R RRRRR RRRR R"),
-    "password_reset_done":       ({},                                                 "R RRRRR RRRR R"),
+    "password_reset":            ({},                                                 EVERYONE),
+    "password_reset_done":       ({},                                                 EVERYONE),
 }
 # fmt: on
 
