@@ -29,6 +29,7 @@ from engagement.notifications.tokens import site_url
 RESET_TEMPLATE = "account/email/password_reset_key"
 # Longer than any real password, short enough that hashing and checking it stay quick.
 PASSWORD_MAX_LENGTH = 1024
+EMAIL_MAX_LENGTH = 254
 
 
 def request_id(request) -> str:
@@ -122,7 +123,14 @@ class PortalSignupForm(SignupForm):
 
 
 class QuietResetPasswordForm(ResetPasswordForm):
-    """The reset form, saying the same for an address with no account (no account is revealed)."""
+    """The reset form, saying the same for an address with no account (no account is revealed).
+
+    An address longer than any account's (``User.email``, 254 characters) is refused beside the field.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].validators.append(MaxLengthValidator(EMAIL_MAX_LENGTH))
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].lower()

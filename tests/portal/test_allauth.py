@@ -253,6 +253,14 @@ def test_each_reset_request_is_a_message_and_the_same_event_is_one(client, membe
     assert len(outbox()) == 3
 
 
+@pytest.mark.parametrize("value", ["a" * 300 + "@example.org", "member@example.org\x00", "not an address"])
+def test_a_bad_reset_address_is_refused_beside_the_field(client, member, value):
+    response = client.post(reverse("account_reset_password"), {"email": value})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert outbox() == []
+
+
 def test_the_reset_key_in_the_outbox_is_no_working_token(client, member):
     client.post(reverse("account_reset_password"), {"email": "member@example.org"})
     [message] = outbox()
