@@ -337,3 +337,19 @@ def test_sign_in_still_answers_to_username_and_password(client, member):
     response = client.post(reverse("login"), {"username": "member", "password": PASSWORD})
     assert response.status_code == 302
     assert client.session[SESSION_KEY] == str(member.pk)
+
+
+def test_an_account_from_before_allauth_changes_its_address_the_same_way(client, member):
+    """Accounts made by joining or by the demo have no allauth rows: the page shows their address as it is."""
+    client.force_login(member)
+    page = page_text(client.get(reverse("account_email")))
+    assert "member@example.org" in page and "Changing to" not in page
+    client.post(reverse("account_email"), {"action_add": "", "email": "mina@example.net"})
+    assert "Changing to" in page_text(client.get(reverse("account_email")))
+    [message] = outbox()
+    assert message.email == "mina@example.net"
+    confirm(client, message)
+    member.refresh_from_db()
+    assert member.email == "mina@example.net"
+    client.logout()
+    assert client.post(reverse("login"), {"username": "member", "password": PASSWORD}).status_code == 302
