@@ -353,3 +353,13 @@ def test_an_account_from_before_allauth_changes_its_address_the_same_way(client,
     assert member.email == "mina@example.net"
     client.logout()
     assert client.post(reverse("login"), {"username": "member", "password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.parametrize("name", ["account_change_password", "account_reauthenticate", "account_inactive"])
+def test_allauths_other_pages_sit_in_the_sites_frame(client, member, name):
+    client.force_login(member)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    body = page_text(response)
+    assert '<nav class="navbar' in body and "Skip to main content" in body
+    assert body.count("<h1") == 1
