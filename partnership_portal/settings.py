@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    # Accounts: sign-up, confirming an address, changing it, resetting a password (no social accounts).
+    "allauth",
+    "allauth.account",
     "csp",
     "partnership_portal",
     "engagement",
@@ -82,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,6 +153,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "engagement.backends.MembershipBackend",
+    # allauth's (password reset, re-authentication); it grants no permissions of its own.
+    "engagement.account_adapter.AccountAuthenticationBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -183,6 +189,30 @@ def axes_username(request, credentials=None):
 
 
 AXES_USERNAME_CALLABLE = axes_username
+
+# Accounts (django-allauth). Sign-in stays partnership_portal.views.SignInView at /accounts/login/ (axes
+# throttles it); allauth serves sign-up, confirming and changing the address, and password reset. A new
+# account holds no role anywhere: roles come from a Membership, by asking to join a partnership.
+ACCOUNT_ADAPTER = "engagement.account_adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "signup": "engagement.account_adapter.PortalSignupForm",
+    "reset_password": "engagement.account_adapter.QuietResetPasswordForm",
+}
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+# One address per account; a new one replaces the old only once it is confirmed.
+ACCOUNT_CHANGE_EMAIL = True
+# Sign-up says plainly that an address is taken; the reset form still reveals nothing
+# (QuietResetPasswordForm) and writes nothing to an address with no account.
+ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_EMAIL_CONFIRMATION_ANONYMOUS_REDIRECT_URL = "login"
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 
 # Behind reverse proxies (a load balancer, nginx) every request comes from the nearest proxy's address, so
 # one address would be locked out for everyone. TRUSTED_PROXY_COUNT says how many proxies stand in front:

@@ -1,5 +1,6 @@
 """Root URLs. Paths here are a contract (see DESIGN.md): keep them stable."""
 
+from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,7 +24,15 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     # Before Django's own account URLs: the same sign-in view, with a "Signed in as …" message.
     path("accounts/login/", views.SignInView.as_view(), name="login"),
+    # Asking for a reset link is allauth's now (its email goes through the outbox), at its addresses and still
+    # at the old ones (bookmarks, the locked-out page). The emailed set-password link of joining
+    # (password_reset_confirm) stays Django's, below.
+    path("accounts/password_reset/", allauth_views.password_reset, name="password_reset"),
+    path("accounts/password_reset/done/", allauth_views.password_reset_done, name="password_reset_done"),
+    # Sign-out, changing a password, and the uid/token links (Django's views); then allauth's sign-up,
+    # confirming and changing an address, and password reset (its login/ and logout/ are these above).
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("allauth.account.urls")),
     path("admin/", admin.site.urls),
     path("", include("engagement.urls")),
     path("", include("meetings.urls")),

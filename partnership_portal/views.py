@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from allauth.account.internal.flows.email_verification import send_verification_email_for_user
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from engagement import roles
+from engagement.account_adapter import needs_confirmation
 from engagement.models import Membership, Partnership
 from engagement.query_string import QueryForm, page_number
 from meetings.forms import PartnershipFilterForm
@@ -165,9 +167,22 @@ def healthz(request):
 
 
 class SignInView(LoginView):
-    """Django's sign-in page (``next`` and its safety check included), saying once whom it signed in."""
+    """Django's sign-in page (``next`` and its safety check included), saying once whom it signed in.
+
+    An account made by signing up signs in only once its address is confirmed: until then the
+    page says so, and sends the confirmation link again (allauth limits how often).
+    """
 
     def form_valid(self, form):
+        user = form.get_user()
+        if needs_confirmation(user):
+            sent = send_verification_email_for_user(self.request, user)
+            form.add_error(
+                None,
+                "Please confirm your email address before you sign in: open the link in the email we sent you."
+                + (" We have sent it again." if sent else ""),
+            )
+            return self.form_invalid(form)
         response = super().form_valid(form)
         user = form.get_user()
         messages.success(self.request, f"Signed in as {user.get_full_name() or user.username}.")

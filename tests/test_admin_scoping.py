@@ -31,6 +31,7 @@ SHARED = {
     "axes.accessattempt": "sign-in attempts: the operators' own",
     "axes.accesslog": "sign-in log: the operators' own",
     "axes.accessfailurelog": "sign-in failures: the operators' own",
+    "account.emailaddress": "people's confirmed addresses (django-allauth): the operators' own",
     "engagement.organisation": "shared by every partnership; only the operators change one",
     "engagement.engagementtype": "the region's ladder; only the operators change it",
     "engagement.theme": "shared by every partnership; only the operators change one",

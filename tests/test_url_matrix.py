@@ -182,6 +182,28 @@ EXPECTED = {
     # Email: each person's own choices; the one-click unsubscribe needs no sign-in but a signed token
     "notification_preferences":  ({},                                                 "L OOOOO OOOO O"),
     "notification_unsubscribe":  ({"token": "not-a-token"},                           "B BBBBB BBBB B"),
+    # Accounts (django-allauth): sign-in and sign-out are the portal's (allauth's names reach the same pages);
+    # signing up is for people without an account; the old reset addresses serve allauth's pages. L&SC's member
+    # (made here without a password) is sent to choose one, and cannot confirm it is them by a password
+    "account_login":             ({},                                                 EVERYONE),
+    "account_logout":            ({},                                                 "A AAAAA AAAA A"),
+    "account_signup":            ({},                                                 "O RRRRR RRRR R"),
+    "account_email_verification_sent": ({},                                           EVERYONE),
+    "account_confirm_email":     ({"key": "not-a-key"},                               EVERYONE),
+    "account_inactive":          ({},                                                 EVERYONE),
+    "account_email":             ({},                                                 "L OOOOO OOOO O"),
+    "account_change_password":   ({},                                                 "L OOOOO ROOO O"),
+    "account_set_password":      ({},                                                 "L RRRRR ORRR R"),
+    "account_reauthenticate":    ({},                                                 "L OOOOO FOOO O"),
+    "account_request_reauthentication_code": ({},                                     "L RRRRR FRRR R"),
+    "account_confirm_reauthentication_code": ({},                                     "L RRRRR RRRR R"),
+    "account_confirm_login_code": ({},                                                "R RRRRR RRRR R"),
+    "account_reset_password":    ({},                                                 EVERYONE),
+    "account_reset_password_done": ({},                                               EVERYONE),
+    "account_reset_password_from_key": ({"uidb36": "1", "key": "not-a-key"},          EVERYONE),
+    "account_reset_password_from_key_done": ({},                                      EVERYONE),
+    "password_reset":            ({},                                                 EVERYONE),
+    "password_reset_done":       ({},                                                 EVERYONE),
 }
 # fmt: on
 

@@ -23,8 +23,10 @@ PAGES = [
     ("anonymous", "/accessibility/"),
     ("anonymous", "/accessibility/?partnership=lancashire-south-cumbria"),
     ("anonymous", "/accounts/login/"),
-    ("anonymous", "/accounts/password_reset/"),
-    ("anonymous", "/accounts/password_reset/done/"),
+    ("anonymous", "/accounts/password/reset/"),
+    ("anonymous", "/accounts/password/reset/done/"),
+    ("anonymous", "/accounts/signup/"),
+    ("anonymous", "/accounts/confirm-email/"),
     ("anonymous", "/claims/policy/"),
     # Members
     ("member", "/"),
@@ -36,6 +38,7 @@ PAGES = [
     ("member", "/claims/"),
     ("member", "/claims/new/"),
     ("member", "/claims/{claim}/"),
+    ("member", "/accounts/email/"),
     # Staff
     ("staff", "/meetings/{agenda}/attendance/"),
     ("staff", "/meetings/{agenda}/attendance/import/"),

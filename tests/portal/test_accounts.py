@@ -1,4 +1,4 @@
-"""Signing in and out, and choosing a new password by email (Django's auth views)."""
+"""Signing in and out (Django's auth views), and choosing a new password by email (allauth's)."""
 
 import re
 
@@ -65,28 +65,42 @@ def test_sign_out_is_a_post(client, member):
     assert SESSION_KEY not in client.session
 
 
+def outbox():
+    """The messages written to the notifications outbox, oldest first (they are sent from there)."""
+    from engagement.notifications.models import Notification
+
+    return list(Notification.objects.order_by("pk"))
+
+
 def reset_link(message):
-    match = re.search(r"https?://[^/\s]+(/accounts/reset/[^\s]+/)", message.body)
-    assert match, message.body
+    """The path of allauth's reset link in an outbox message (it starts at SITE_URL)."""
+    match = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/[^\s]+/)", message.body_text)
+    assert match, message.body_text
     return match.group(1)
 
 
-def test_password_reset_by_email_lets_the_person_choose_a_new_password(client, member):
+def test_the_old_reset_addresses_serve_allauths_pages(client, member):
+    assert client.get(reverse("password_reset")).context["form"].__class__.__name__ == "QuietResetPasswordForm"
     response = client.post(reverse("password_reset"), {"email": "member@example.org"})
+    assert response["Location"] == reverse("account_reset_password_done")
+    assert [message.kind for message in outbox()] == ["password_reset"]
+    assert "Check your email" in page_text(client.get(reverse("password_reset_done")))
+
+
+def test_password_reset_by_email_lets_the_person_choose_a_new_password(client, member):
+    response = client.post(reverse("account_reset_password"), {"email": "member@example.org"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("password_reset_done")
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["member@example.org"]
+    assert response["Location"] == reverse("account_reset_password_done")
+    assert [(message.kind, message.email) for message in outbox()] == [("password_reset", "member@example.org")]
 
     # The emailed link redirects once to a page that no longer holds the token in its address.
-    form_page = client.get(reset_link(mail.outbox[0]), follow=True)
+    form_page = client.get(reset_link(outbox()[0]), follow=True)
     assert form_page.status_code == 200
-    assert form_page.context["validlink"] is True
-    response = client.post(
-        form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
-    )
+    assert not form_page.context.get("token_fail")
+    assert "password1" in form_page.context["form"].fields
+    response = client.post(form_page.redirect_chain[-1][0], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("password_reset_complete")
+    assert response["Location"] == reverse("account_reset_password_from_key_done")
 
     member.refresh_from_db()
     assert member.check_password(NEW_PASSWORD)
@@ -95,33 +109,54 @@ def test_password_reset_by_email_lets_the_person_choose_a_new_password(client, m
 
 
 def test_reset_link_works_only_once(client, member):
-    client.post(reverse("password_reset"), {"email": "member@example.org"})
-    link = reset_link(mail.outbox[0])
+    client.post(reverse("account_reset_password"), {"email": "member@example.org"})
+    link = reset_link(outbox()[0])
     form_page = client.get(link, follow=True)
-    client.post(form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    client.post(form_page.redirect_chain[-1][0], {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     again = client.get(link, follow=True)
-    assert again.context["validlink"] is False
+    assert again.context["token_fail"] is True
     assert "This link has expired or has already been used." in page_text(again)
 
 
 def test_weak_new_password_is_refused_beside_the_field(client, member):
-    client.post(reverse("password_reset"), {"email": "member@example.org"})
-    form_page = client.get(reset_link(mail.outbox[0]), follow=True)
-    response = client.post(form_page.redirect_chain[-1][0], {"new_password1": "12345678", "new_password2": "12345678"})
+    client.post(reverse("account_reset_password"), {"email": "member@example.org"})
+    form_page = client.get(reset_link(outbox()[0]), follow=True)
+    response = client.post(form_page.redirect_chain[-1][0], {"password1": "12345678", "password2": "12345678"})
     assert response.status_code == 200
-    assert response.context["form"].errors["new_password2"]
+    assert response.context["form"].errors["password1"]
     member.refresh_from_db()
     assert member.check_password(PASSWORD)
 
 
 def test_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(client, member):
-    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    response = client.post(reverse("account_reset_password"), {"email": "nobody@example.org"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("password_reset_done")
-    assert mail.outbox == []
+    assert response["Location"] == reverse("account_reset_password_done")
+    assert outbox() == [] and mail.outbox == []
 
 
-@pytest.mark.parametrize("name", ["password_reset", "password_reset_done", "password_reset_complete"])
+def test_djangos_set_password_link_still_works(client, member):
+    """The link a welcome to a partnership carries (engagement/joining_emails.py): Django's uid/token."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(member.pk))
+    link = reverse("password_reset_confirm", args=[uid, default_token_generator.make_token(member)])
+    form_page = client.get(link, follow=True)
+    assert form_page.context["validlink"] is True
+    response = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert response["Location"] == reverse("password_reset_complete")
+    member.refresh_from_db()
+    assert member.check_password(NEW_PASSWORD)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["account_reset_password", "account_reset_password_done", "password_reset_complete", "account_signup"],
+)
 def test_account_pages_open(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
@@ -161,7 +196,7 @@ def test_sign_in_page_keeps_its_next_and_account_pages_add_none(client, db):
     login = reverse("login")
     assert sign_in_link(client.get(login + "?next=/claims/").content.decode()) == login + "?next=/claims/"
     assert sign_in_link(client.get(login + "?next=https://evil.example.com/").content.decode()) == login
-    assert sign_in_link(client.get(reverse("password_reset")).content.decode()) == login
+    assert sign_in_link(client.get(reverse("password_reset_complete")).content.decode()) == login
     assert sign_in_link(client.get(reverse("home")).content.decode()) == login
 
 
