@@ -93,7 +93,16 @@ from engagement.models import Membership, Participant, Partnership  # noqa: E402
 from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF  # noqa: E402
 from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Response  # noqa: E402
 from reimbursement.models import Claim, ClaimLine  # noqa: E402
-from tests.test_url_matrix import DEMO_USERS, EXPECTED, OK, ROLES, build_world, discover, url_for  # noqa: E402
+from tests.test_url_matrix import (  # noqa: E402
+    DEMO_USERS,
+    EXPECTED,
+    OK,
+    ROLES,
+    build_world,
+    discover,
+    statuses_of,
+    url_for,
+)
 
 # The narrowest role first: a page is timed as the first of these that gets a 200. The chair, who may
 # do nearly everything, comes last, so finance's pages are timed as finance.
@@ -183,8 +192,8 @@ def use_database(name):
 def matrix_pages(world):
     """Every URL of the matrix as its main role (and visitors' pages also as a member); and what is not timed."""
     pages, untimed = [], []
-    for name, (_, statuses) in EXPECTED.items():
-        granted = dict(zip(ROLES, statuses, strict=True))
+    for name, (_, codes) in EXPECTED.items():
+        granted = dict(zip(ROLES, statuses_of(codes), strict=True))
         roles = [role for role in MAIN_ROLE_ORDER if granted.get(role) == OK]
         if not roles:
             untimed.append(f"`{name}`: no role gets a 200 to a GET")

@@ -9,6 +9,7 @@ from django.db.models import Q
 from engagement import roles
 from engagement.models import Organisation, Participant, Partnership, Theme
 from engagement.query_string import QueryForm
+from toolkit.widgets import QuickSelect
 
 from .attendance_import import MAX_BYTES
 from .models import Attendance, Feedback, Response
@@ -424,7 +425,7 @@ class PartnershipFilterForm(QueryForm):
     """Which partnership's records to show (``?partnership=<slug>``): 'you said, we did', the calendar, policies."""
 
     partnership = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="slug", empty_label="All partnerships"
+        queryset=None, required=False, to_field_name="slug", empty_label="All partnerships", widget=QuickSelect
     )
 
     def __init__(self, *args, **kwargs):
