@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 
 from meetings.filters import MeetingFilter
 from meetings.forms import PartnershipFilterForm
+from priorities.filters import PriorityFilter
 from toolkit.widgets import QuickSelect
 
 CHOICES = [
@@ -38,3 +39,4 @@ def test_no_option_goes_through_the_option_template(monkeypatch):
 def test_the_partnership_filters_use_it():
     assert isinstance(PartnershipFilterForm().fields["partnership"].widget, QuickSelect)
     assert isinstance(MeetingFilter().form.fields["partnership"].widget, QuickSelect)
+    assert isinstance(PriorityFilter().form.fields["partnership"].widget, QuickSelect)
