@@ -215,7 +215,7 @@ class WalkInForm(forms.Form):
     name = forms.CharField(max_length=200)
     email = forms.EmailField(required=False, max_length=254, help_text="If they gave one: it finds them quickly.")
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.all(), required=False, empty_label="None, or not known"
+        queryset=Organisation.objects.all(), required=False, empty_label="None, or not known", widget=QuickSelect
     )
     mode = forms.ChoiceField(label="How they took part", choices=Attendance.Mode.choices)
     counts_as_staff = forms.BooleanField(label="System staff (not counted as an attendee)", required=False)

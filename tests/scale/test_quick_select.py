@@ -6,7 +6,7 @@ from django.test import SimpleTestCase
 from django.utils.safestring import mark_safe
 
 from meetings.filters import MeetingFilter
-from meetings.forms import PartnershipFilterForm
+from meetings.forms import PartnershipFilterForm, WalkInForm
 from priorities.filters import PriorityFilter
 from toolkit.widgets import QuickSelect
 
@@ -40,3 +40,4 @@ def test_the_partnership_filters_use_it():
     assert isinstance(PartnershipFilterForm().fields["partnership"].widget, QuickSelect)
     assert isinstance(MeetingFilter().form.fields["partnership"].widget, QuickSelect)
     assert isinstance(PriorityFilter().form.fields["partnership"].widget, QuickSelect)
+    assert isinstance(WalkInForm(user=None).fields["organisation"].widget, QuickSelect)  # a region's 600 groups
