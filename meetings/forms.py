@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from engagement import roles
 from engagement.models import Organisation, Participant, Partnership, Theme
@@ -340,8 +339,11 @@ def senders_for(item, user):
     if item is None:
         return people.none()
     ids = sorted(roles.partnership_and_below(user, item.meeting.partnership_id))
-    views_on_its_items = Feedback.objects.filter(agenda_item__meeting__partnership_id__in=ids).values("participant_id")
-    return people.filter(Q(pk__in=Participant.objects.connected_to(ids).values("pk")) | Q(pk__in=views_on_its_items))
+    # One UNION of three short lists of ids, each read through an index: not a pass over the region's people.
+    attendees = Attendance.objects.filter(meeting__partnership_id__in=ids).values("participant_id").order_by()
+    members = Participant.objects.filter(user__memberships__partnership_id__in=ids).values("pk").order_by()
+    views = Feedback.objects.filter(agenda_item__meeting__partnership_id__in=ids).values("participant_id").order_by()
+    return people.filter(pk__in=attendees.union(members, views))
 
 
 class RecordViewsForm(forms.ModelForm):
