@@ -22,7 +22,7 @@ def test_a_chair_sees_their_people_and_the_unplaced_only():
     attend(make_meeting(ours), at_ours)
     attend(make_meeting(theirs), at_theirs)
     our_member = make_participant(user=make_user("member-ours", role=MEMBER, partnership=ours))
-    their_member = make_participant(user=make_user("member-theirs", role=MEMBER, partnership=theirs))
+    make_participant(user=make_user("member-theirs", role=MEMBER, partnership=theirs))
     both = make_participant()
     attend(make_meeting(theirs), both)
     attend(make_meeting(ours), both)
