@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from bench import region_topics
 from engagement.models import EngagementType, Membership, Organisation, Participant, Partnership, Theme
 from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF
 from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Paper, Response, YearReview
@@ -491,4 +492,5 @@ def build(scale=1.0, log=print):
     _bulk(YearReview, [YearReview(partnership=p, year=today.year - 2) for p in partnerships])
     claims, lines = _claims(attendances, meetings, _policies(partnerships), finance, sized(CLAIMS), now)
     log(f"  {views:,} views, {responses:,} responses, {priorities} priorities, {claims:,} claims, {lines:,} lines")
+    log(region_topics.build(partnerships, members, business, ladder, attendances, meetings, scale, now))
     return (timezone.now() - started).total_seconds()

@@ -93,7 +93,16 @@ from engagement.models import Membership, Participant, Partnership  # noqa: E402
 from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF  # noqa: E402
 from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Response  # noqa: E402
 from reimbursement.models import Claim, ClaimLine  # noqa: E402
-from tests.test_url_matrix import DEMO_USERS, EXPECTED, OK, ROLES, build_world, discover, url_for  # noqa: E402
+from tests.test_url_matrix import (  # noqa: E402
+    DEMO_USERS,
+    EXPECTED,
+    OK,
+    ROLES,
+    build_world,
+    discover,
+    statuses_of,
+    url_for,
+)
 
 # The narrowest role first: a page is timed as the first of these that gets a 200. The chair, who may
 # do nearly everything, comes last, so finance's pages are timed as finance.
@@ -180,11 +189,23 @@ def use_database(name):
         connection.settings_dict["NAME"] = name
 
 
+def copy_sessions(clients, database):
+    """The clients' sessions, made in the current database, into ``database`` too (``--reuse`` signs in once)."""
+    from django.contrib.sessions.models import Session
+
+    keys = [client.cookies[settings.SESSION_COOKIE_NAME].value for client in clients if client.cookies]
+    sessions = list(Session.objects.filter(session_key__in=keys))
+    current = connection.settings_dict["NAME"]
+    use_database(database)
+    Session.objects.bulk_create(sessions, ignore_conflicts=True)
+    use_database(current)
+
+
 def matrix_pages(world):
     """Every URL of the matrix as its main role (and visitors' pages also as a member); and what is not timed."""
     pages, untimed = [], []
-    for name, (_, statuses) in EXPECTED.items():
-        granted = dict(zip(ROLES, statuses, strict=True))
+    for name, (_, codes) in EXPECTED.items():
+        granted = dict(zip(ROLES, statuses_of(codes), strict=True))
         roles = [role for role in MAIN_ROLE_ORDER if granted.get(role) == OK]
         if not roles:
             untimed.append(f"`{name}`: no role gets a 200 to a GET")
@@ -331,15 +352,29 @@ def main():
     )
     parser.add_argument("--scale", type=float, default=1.0, help="the region's size, 1 = issue 13's (default 1)")
     parser.add_argument("--drop", action="store_true", help="drop the database at the end (default: leave it)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the databases the last run left (migrated, not built again): a quick second look after a fix",
+    )
+    parser.add_argument(
+        "--only", metavar="REGEX", help="time only the pages whose label matches (e.g. 'admin|/meetings/')"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     load_before = os.getloadavg()
 
-    print(f"== a fresh database {DB_NAME}: migrate, the demo", file=sys.stderr, flush=True)
-    recreate_database()
-    call_command("migrate", verbosity=0)
-    with override_settings(DEBUG=True):  # load_demo refuses to run with DEBUG off
-        call_command("load_demo", stdout=io.StringIO())
+    if args.reuse:
+        print(f"== the databases of the last run, {DB_NAME} and {DEMO_DB_NAME} (migrated)", file=sys.stderr, flush=True)
+        for database in (DEMO_DB_NAME, DB_NAME):
+            use_database(database)
+            call_command("migrate", verbosity=0)
+    else:
+        print(f"== a fresh database {DB_NAME}: migrate, the demo", file=sys.stderr, flush=True)
+        recreate_database()
+        call_command("migrate", verbosity=0)
+        with override_settings(DEBUG=True):  # load_demo refuses to run with DEBUG off
+            call_command("load_demo", stdout=io.StringIO())
     world = build_world()
     users = users_for_roles()
     clients = {}
@@ -347,19 +382,27 @@ def main():
         clients[role] = Client()
         if user is not None:
             clients[role].force_login(user, backend=LOGIN_BACKEND)
+    if args.reuse:
+        copy_sessions(clients.values(), DEMO_DB_NAME)
 
     # DEBUG=0 serves static files from a collectstatic manifest; the benchmark has none.
     plain_static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain_static}):
+        use_database(DEMO_DB_NAME if args.reuse else DB_NAME)
         pages, untimed = matrix_pages(world)
         more, not_admin = admin_pages(clients)
         pages += more
         untimed += not_admin
+        if args.only:
+            pages = [page for page in pages if re.search(args.only, page.label)]
         demo_counts = counts()
-        copy_demo_database()
-
-        print(f"== building the region (scale {args.scale:g}) on top of the demo", file=sys.stderr, flush=True)
-        built = region.build(args.scale, log=lambda line: print(line, file=sys.stderr, flush=True))
+        if args.reuse:
+            use_database(DB_NAME)
+            built = 0.0
+        else:
+            copy_demo_database()
+            print(f"== building the region (scale {args.scale:g}) on top of the demo", file=sys.stderr, flush=True)
+            built = region.build(args.scale, log=lambda line: print(line, file=sys.stderr, flush=True))
         region_counts = counts()
         for database in (DEMO_DB_NAME, DB_NAME):
             use_database(database)
@@ -385,7 +428,9 @@ def main():
         f"(n= where the {args.budget:g} s budget cut it short). Load average at the start: {loads(load_before)}; "
         f"when timing began: {loads(load_timing)}; at the end: {loads(os.getloadavg())}.",
         "",
-        f"Demo → region: {sizes}. Region built in {built:.0f} s; whole run {time.perf_counter() - started:.0f} s.",
+        f"Demo → region: {sizes}. "
+        + ("Databases of the last run (--reuse)" if args.reuse else f"Region built in {built:.0f} s")
+        + f"; whole run {time.perf_counter() - started:.0f} s.",
         "",
         *rows,
         "",

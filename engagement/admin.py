@@ -32,6 +32,7 @@ every admin whose model keeps a history.
 """
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -249,11 +250,13 @@ def people_in_scope(queryset, user):
     ids = sorted(roles.covered_ids(user, *PEOPLE_ROLES))
     if not ids:
         return queryset.none()
-    placed = Participant.objects.filter(Q(attendances__isnull=False) | Q(user__memberships__isnull=False)).values("pk")
-    ours = Participant.objects.filter(
-        Q(attendances__meeting__partnership__in=ids) | Q(user__memberships__partnership__in=ids)
-    ).values("pk")
-    return queryset.filter(Q(pk__in=ours) | ~Q(pk__in=placed))
+    # Lists of ids PostgreSQL hashes once each (as ``Participant.objects.connected_to``), not joins of every
+    # person with every attendance: a region's 60,000 people and 225,000 attendances took seconds a page.
+    attendees = apps.get_model("meetings", "Attendance").objects.values("participant_id")
+    members = Membership.objects.values("user_id")
+    at_ours = Q(pk__in=attendees.filter(meeting__partnership_id__in=ids))
+    ours = at_ours | Q(user_id__in=members.filter(partnership_id__in=ids))
+    return queryset.filter(ours | (~Q(pk__in=attendees) & ~Q(user_id__in=members)))
 
 
 @admin.register(Participant)

@@ -4,6 +4,7 @@ import django_filters
 
 from engagement.models import EngagementType, Partnership
 from engagement.query_string import QueryForm
+from toolkit.widgets import QuickSelect
 
 from .models import Meeting
 from .year_filter import FinancialYearFilter
@@ -14,6 +15,7 @@ class MeetingFilter(django_filters.FilterSet):
         queryset=Partnership.objects.all(),
         to_field_name="slug",
         empty_label="All partnerships",
+        widget=QuickSelect,  # a region's 300 partnerships
     )
     year = FinancialYearFilter(empty_label="Any year")
     format = django_filters.ChoiceFilter(choices=Meeting.Format.choices, empty_label="Any format")

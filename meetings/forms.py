@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from engagement import roles
 from engagement.models import Organisation, Participant, Partnership, Theme
 from engagement.query_string import QueryForm
+from toolkit.widgets import QuickSelect
 
 from .attendance_import import MAX_BYTES
 from .models import Attendance, Feedback, Response
@@ -214,7 +214,7 @@ class WalkInForm(forms.Form):
     name = forms.CharField(max_length=200)
     email = forms.EmailField(required=False, max_length=254, help_text="If they gave one: it finds them quickly.")
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.all(), required=False, empty_label="None, or not known"
+        queryset=Organisation.objects.all(), required=False, empty_label="None, or not known", widget=QuickSelect
     )
     mode = forms.ChoiceField(label="How they took part", choices=Attendance.Mode.choices)
     counts_as_staff = forms.BooleanField(label="System staff (not counted as an attendee)", required=False)
@@ -339,8 +339,11 @@ def senders_for(item, user):
     if item is None:
         return people.none()
     ids = sorted(roles.partnership_and_below(user, item.meeting.partnership_id))
-    views_on_its_items = Feedback.objects.filter(agenda_item__meeting__partnership_id__in=ids).values("participant_id")
-    return people.filter(Q(pk__in=Participant.objects.connected_to(ids).values("pk")) | Q(pk__in=views_on_its_items))
+    # One UNION of three short lists of ids, each read through an index: not a pass over the region's people.
+    attendees = Attendance.objects.filter(meeting__partnership_id__in=ids).values("participant_id").order_by()
+    members = Participant.objects.filter(user__memberships__partnership_id__in=ids).values("pk").order_by()
+    views = Feedback.objects.filter(agenda_item__meeting__partnership_id__in=ids).values("participant_id").order_by()
+    return people.filter(pk__in=attendees.union(members, views))
 
 
 class RecordViewsForm(forms.ModelForm):
@@ -424,7 +427,7 @@ class PartnershipFilterForm(QueryForm):
     """Which partnership's records to show (``?partnership=<slug>``): 'you said, we did', the calendar, policies."""
 
     partnership = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="slug", empty_label="All partnerships"
+        queryset=None, required=False, to_field_name="slug", empty_label="All partnerships", widget=QuickSelect
     )
 
     def __init__(self, *args, **kwargs):

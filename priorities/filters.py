@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from engagement.models import Organisation, Participant, Partnership, Theme
 from engagement.query_string import QueryForm
+from toolkit.widgets import QuickSelect
 
 from .models import Action, FrameworkTag, Priority
 
@@ -52,6 +53,7 @@ class PriorityFilter(django_filters.FilterSet):
         queryset=Partnership.objects.filter(priorities__isnull=False).distinct(),
         to_field_name="slug",
         empty_label="All partnerships",
+        widget=QuickSelect,  # a region's 300 partnerships
     )
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="filter_actions", empty_label="Any status", label="Action status"
