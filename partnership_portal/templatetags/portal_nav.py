@@ -9,8 +9,8 @@ from engagement.query_string import query_text
 
 register = template.Library()
 
-# Django's account pages: after signing in, coming back to one of these makes no sense
-# (the sign-out page answers only a POST, the reset pages are for people who cannot sign in).
+# Django's account pages (and allauth's, named ``account_…``): after signing in, coming back to one of
+# these makes no sense (the sign-out page answers only a POST, the reset pages are for people who cannot sign in).
 ACCOUNT_PAGES = {
     "login",
     "logout",
@@ -35,7 +35,7 @@ def sign_in_url(context):
     if request is None:
         return login
     match = request.resolver_match
-    if match is not None and match.url_name in ACCOUNT_PAGES:
+    if match is not None and (match.url_name in ACCOUNT_PAGES or (match.url_name or "").startswith("account_")):
         come_back_to = query_text(request, "next") if match.url_name == "login" else ""
     else:
         come_back_to = request.get_full_path()

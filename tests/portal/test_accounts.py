@@ -197,6 +197,8 @@ def test_sign_in_page_keeps_its_next_and_account_pages_add_none(client, db):
     assert sign_in_link(client.get(login + "?next=/claims/").content.decode()) == login + "?next=/claims/"
     assert sign_in_link(client.get(login + "?next=https://evil.example.com/").content.decode()) == login
     assert sign_in_link(client.get(reverse("password_reset_complete")).content.decode()) == login
+    for allauth_page in ("account_signup", "account_reset_password", "account_email_verification_sent"):
+        assert sign_in_link(client.get(reverse(allauth_page)).content.decode()) == login, allauth_page
     assert sign_in_link(client.get(reverse("home")).content.decode()) == login
 
 
