@@ -67,6 +67,7 @@ def demo_ids():
     import datetime
 
     from meetings.models import AgendaItem, Meeting
+    from meetings.topics import Topic
     from priorities.models import Action, Priority
     from reimbursement.models import Claim
 
@@ -80,6 +81,8 @@ def demo_ids():
         "upcoming_item": AgendaItem.objects.filter(meeting=upcoming).order_by("order")[0].pk,
         "agenda_item": AgendaItem.objects.filter(meeting=agenda).order_by("order")[0].pk,
         "priority": Priority.objects.order_by("pk")[0].pk,
+        # A scheduled topic has the fullest page: its history and the agenda item it went to.
+        "topic": Topic.objects.filter(partnership__slug="lewisham", status=Topic.Status.SCHEDULED).order_by("pk")[0].pk,
         "action": Action.objects.order_by("pk")[0].pk,
         # The member's claim for the 7 February 2024 meeting (submitted, with a mileage line).
         "claim": Claim.objects.get(

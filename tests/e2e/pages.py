@@ -28,6 +28,11 @@ PAGES = [
     ("anonymous", "/accounts/signup/"),
     ("anonymous", "/accounts/confirm-email/"),
     ("anonymous", "/claims/policy/"),
+    ("anonymous", "/p/lewisham/topics/"),
+    ("anonymous", "/p/lewisham/topics/{topic}/"),
+    ("anonymous", "/p/lewisham/forward-plan/"),
+    ("anonymous", "/p/lewisham/join/"),
+    ("anonymous", "/meetings/items/{upcoming_item}/visitor-views/"),
     # Members
     ("member", "/"),
     ("member", "/meetings/{agenda}/"),
@@ -39,6 +44,8 @@ PAGES = [
     ("member", "/claims/new/"),
     ("member", "/claims/{claim}/"),
     ("member", "/accounts/email/"),
+    ("member", "/p/lewisham/topics/new/"),
+    ("member", "/my/notifications/"),
     # Staff
     ("staff", "/meetings/{agenda}/attendance/"),
     ("staff", "/meetings/{agenda}/attendance/import/"),
@@ -46,6 +53,7 @@ PAGES = [
     ("staff", "/meetings/items/{agenda_item}/response/"),
     ("staff", "/reports/"),
     ("staff", "/reports/year-review/lewisham/2023/"),
+    ("staff", "/p/lewisham/join/requests/"),
     ("lsc_staff", "/priorities/actions/{action}/notes/new/"),
     # Finance, and the chair as the other approver
     ("finance", "/reports/"),

@@ -26,6 +26,8 @@ MARK_CONTROLS = """() => {
     const visible = el.classList.contains('skip-link')
       || el.checkVisibility({visibilityProperty: true, opacityProperty: true});
     if (!visible) return;
+    // Hidden from everyone on purpose (a robots' trap: aria-hidden, tabindex -1): not a control to reach.
+    if (el.closest('[aria-hidden="true"]') && el.tabIndex === -1) return;
     const key = (el.type === 'radio' && el.name) ? 'radio:' + el.name : 'control:' + index;
     el.dataset.e2eKey = key;
     controls.push({key, name: (el.tagName + ' ' + (el.innerText || el.value || el.name || el.id || '')).trim().slice(0, 60)});
