@@ -190,7 +190,10 @@ class Priority(models.Model):
         return [a for a in self._actions() if a.horizon == Action.Horizon.FUTURE]
 
     def meetings_discussed(self):
-        """Meetings where the priority was agreed or discussed, or one of its actions was, oldest first."""
+        """Meetings where the priority was agreed or discussed, or one of its actions was, oldest first.
+
+        Published meetings only: a priority is public, a draft's agenda is not.
+        """
         found = {}
         if self.agreed_at_id:
             found[self.agreed_at.pk] = self.agreed_at
@@ -202,7 +205,7 @@ class Priority(models.Model):
         for action in self._actions():
             for item in getattr(action, "agenda_item_list", []):
                 found.setdefault(item.meeting.pk, item.meeting)
-        return sorted(found.values(), key=lambda meeting: meeting.start)
+        return sorted((m for m in found.values() if not m.is_draft), key=lambda meeting: meeting.start)
 
     def meetings_also_discussed(self):
         """``meetings_discussed`` without the meeting that agreed the priority."""
