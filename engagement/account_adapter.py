@@ -6,7 +6,6 @@ django-axes. A new account holds no role in any partnership: roles come only
 from a ``Membership``, when a partnership's office accepts a request to join.
 """
 
-import hashlib
 import uuid
 from urllib.parse import quote
 
@@ -23,7 +22,7 @@ from django.utils import timezone
 
 from engagement.notifications import kinds
 from engagement.notifications.services import Recipient, notify
-from engagement.notifications.tokens import site_url
+from engagement.notifications.tokens import fingerprint, site_url
 
 # The one message that carries a password reset link (allauth's template prefix for it).
 RESET_TEMPLATE = "account/email/password_reset_key"
@@ -74,7 +73,7 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         event = f"{context.get('uid', '')}-{context.get('key') or context.get('code') or ''}-{request_id(request)}"
         # A hash: the outbox shows its keys to staff, and a key must not be a working token.
-        digest = hashlib.sha256(f"{template_prefix}:{event}".encode()).hexdigest()[:40]
+        digest = fingerprint(f"{template_prefix}:{event}", length=40)
         kind = kinds.PASSWORD_RESET if template_prefix == RESET_TEMPLATE else kinds.ACCOUNT
         notify(
             kind,

@@ -8,7 +8,6 @@ transaction commits; ``send_reminders`` calls the rest. What the office is sent
 """
 
 import datetime
-import hashlib
 
 from django.db import transaction
 from django.urls import reverse
@@ -26,7 +25,7 @@ from engagement.notifications.services import (
     recipient_for_user,
     sends_in_batches,
 )
-from engagement.notifications.tokens import site_url
+from engagement.notifications.tokens import fingerprint, site_url
 
 from .models import Attendance, Feedback, Meeting, Paper, Response
 from .topics import Topic, TopicStatusChange, TopicSupport
@@ -76,11 +75,6 @@ def meeting_ics(meeting, attendance=None) -> dict:
     return {"filename": "meeting.ics", "content": calendar.to_ical().decode(), "mimetype": "text/calendar"}
 
 
-def _stamp(*parts) -> str:
-    """A short fingerprint of what a message says, so a second change is a second message."""
-    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:12]
-
-
 # Taking part
 
 
@@ -96,7 +90,7 @@ def attendance_saved(attendance_id: int) -> None:
         notify(
             kinds.REGISTERED,
             recipient_for_participant(attendance.participant),
-            key=f"registered:{attendance.pk}:{attendance.mode}:{_stamp(meeting.start, meeting.venue)}",
+            key=f"registered:{attendance.pk}:{attendance.mode}:{fingerprint(meeting.start, meeting.venue, length=12)}",
             subject=f"You are registered: {meeting.title}, {when(meeting)}",
             template="meetings/email/registered",
             context=meeting_context(meeting, attendance),
@@ -118,7 +112,7 @@ def access_needs_now(attendance) -> None:
         notify(
             kinds.ACCESS_NEEDS,
             recipient,
-            key=f"access_needs:{attendance.pk}:{_stamp(attendance.access_needs)}",
+            key=f"access_needs:{attendance.pk}:{fingerprint(attendance.access_needs, length=12)}",
             subject=f"Access needs for {meeting.title} on {timezone.localtime(meeting.start):%-d %B}",
             template="meetings/email/access_needs",
             context={**meeting_context(meeting), "attendance": attendance, "person": attendance.participant.name},
@@ -141,7 +135,9 @@ def meeting_changed(meeting_id: int, changes: list[str]) -> None:
         return
     cancelled = meeting.status == Meeting.Status.CANCELLED
     # The save's time is in it: a meeting moved back and forth again is news each time.
-    stamp = _stamp(meeting.status, meeting.start, meeting.end, meeting.venue, meeting.online_link, meeting.updated_at)
+    stamp = fingerprint(
+        meeting.status, meeting.start, meeting.end, meeting.venue, meeting.online_link, meeting.updated_at, length=12
+    )
     subject = f"Cancelled: {meeting.title}" if cancelled else f"Changed: {meeting.title}, {when(meeting)}"
     switched_off = SwitchedOff.read(kinds.MEETING_CHANGED)
     for attendance in registered_attendances(meeting):

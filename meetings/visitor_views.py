@@ -17,11 +17,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from engagement.joining_emails import fingerprint
 from engagement.models import Participant
 from engagement.notifications import kinds
 from engagement.notifications.services import Recipient, notify
-from engagement.notifications.tokens import site_url
+from engagement.notifications.tokens import fingerprint, site_url
 
 from . import services
 from .models import AgendaItem, Feedback

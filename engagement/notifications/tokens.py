@@ -1,4 +1,7 @@
-"""Signed one-click unsubscribe links: who (a user id or an address) and which kind, nothing else."""
+"""Signed one-click unsubscribe links (who, a user id or an address, and which kind, nothing else),
+and the fingerprints that stand for an event's details in an outbox key."""
+
+import hashlib
 
 from django.conf import settings
 from django.core import signing
@@ -27,6 +30,12 @@ def read_token(token: str) -> dict | None:
 def unsubscribe_url(kind: str, *, user_id: int | None, email: str) -> str:
     path = reverse("notification_unsubscribe", args=[make_token(kind, user_id=user_id, email=email)])
     return f"{settings.SITE_URL}{path}"
+
+
+def fingerprint(*parts, length: int = 16) -> str:
+    """A short hash of ``parts`` for a message's key: a new value is a new message, and a link's token
+    never appears in a key (keys are shown and searched in the outbox)."""
+    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:length]
 
 
 def site_url(path: str) -> str:
