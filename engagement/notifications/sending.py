@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from . import kinds
 from .models import Notification, NotificationPreference
-from .services import SEND_BATCH, contact_of, enqueue_send, sender_for
+from .services import SEND_BATCH, SWITCHED_OFF, contact_of, enqueue_send, sender_for
 from .tokens import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,6 @@ BACKOFF = [
     datetime.timedelta(hours=12),
 ]
 MAX_ATTEMPTS = len(BACKOFF) + 1
-SWITCHED_OFF = "The person has switched this kind of message off."
 
 
 def build_email(notification: Notification, connection=None) -> EmailMultiAlternatives:

@@ -28,6 +28,8 @@ from .tokens import site_url, unsubscribe_url
 
 # A queued row whose task never ran (a lost worker) is picked up by the sweep after this long.
 SWEEP_GRACE = datetime.timedelta(minutes=5)
+# Why a row was not sent, in the outbox: said when it is written and when it is sent alike.
+SWITCHED_OFF = "The person has switched this kind of message off."
 # Rows per send task, and so per mail connection (SMTP servers often cap messages per connection near 100).
 SEND_BATCH = 50
 # What ``notify`` gathers inside ``sends_in_batches`` (None outside one).
@@ -219,7 +221,7 @@ def notify(
         attachments=attachments or [],
         status=Notification.Status.QUEUED if wanted else Notification.Status.SKIPPED,
         next_attempt_at=timezone.now() + SWEEP_GRACE if wanted else None,
-        last_error="" if wanted else "The person has switched this kind of message off.",
+        last_error="" if wanted else SWITCHED_OFF,
     )
     if gathering is not None:  # looked for, rendered and written with the others at the end of the block
         gathering.rows[key] = notification
