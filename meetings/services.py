@@ -143,7 +143,7 @@ def save_attendance_changes(changes: Iterable, *, by=None) -> int:
             )
         if changes:
             # update() sends no signal: visitors' cached pages must drop the old figures anyway.
-            content_changed()
+            content_changed(Attendance)
     return len(changes)
 
 

@@ -372,6 +372,9 @@ FINANCIAL_RECORD_RETENTION_YEARS = envint("FINANCIAL_RECORD_RETENTION_YEARS", 6)
 
 # Anonymous visitors' pages are served from the cache for up to this long (toolkit/page_cache.py); 0 never.
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 60)
+# Parts of pages that read only a few models (the home page's directory, the calendar feed) are kept for
+# everyone, signed in or not, until one of those models changes, and at most this long; 0 never.
+FRAGMENT_CACHE_SECONDS = envint("FRAGMENT_CACHE_SECONDS", 60 * 60)
 # The apps whose content visitors see: saving or deleting any of their records drops every cached page.
 PUBLIC_PAGE_CONTENT_APPS = ["engagement", "meetings", "priorities"]
 # The calendar feed (/meetings/calendar.ics) lists upcoming meetings and those that ended in the last

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from allauth.account.internal.flows.email_verification import send_verification_email_for_user
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import LoginView
@@ -16,6 +17,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 
 from engagement import roles
@@ -25,7 +27,7 @@ from engagement.query_string import QueryForm, page_number
 from meetings.forms import PartnershipFilterForm
 from meetings.models import Meeting
 from priorities.selectors import partnership_priorities
-from toolkit.page_cache import public_page
+from toolkit.page_cache import content_version, public_page
 
 UPCOMING_ON_HOME = 6
 # The home page's directory of partnerships, this many at a time.
@@ -56,17 +58,26 @@ def home(request):
     query = search.cleaned_data.get("q", "") if search.is_valid() else ""
     partnerships = Partnership.objects.select_related("parent").order_by("name")
     if query:
-        partnerships = partnerships.filter(
-            Q(name__icontains=query) | Q(short_name__icontains=query) | Q(slug__icontains=query.replace(" ", "-"))
+        found = list(
+            partnerships.filter(
+                Q(name__icontains=query) | Q(short_name__icontains=query) | Q(slug__icontains=query.replace(" ", "-"))
+            )
         )
-    partnerships = list(partnerships)
+        levels = directory(found)
+    else:
+        # The whole directory is kept as HTML until a partnership changes (the template's ``cache``),
+        # so a region's 300 partnerships are read and written out only when the kept copy is gone.
+        found = []
+        levels = SimpleLazyObject(lambda: directory(list(partnerships)))
     context = {
         "upcoming": upcoming,
         "query": query,
         "query_refused": "q" in search.refused,
-        "partnership_count": len(partnerships),
-        "directory": directory(partnerships),
-        "own": own_partnerships(request.user, partnerships),
+        "partnership_count": len(found),
+        "directory": levels,
+        "directory_version": content_version(Partnership),
+        "directory_seconds": settings.FRAGMENT_CACHE_SECONDS,
+        "own": own_partnerships(request.user, found),
     }
     return render(request, "partnership_portal/home.html", context)
 
@@ -112,7 +123,7 @@ def own_partnerships(user, loaded=()) -> list[OwnPartnership]:
     """The partnerships the person holds a role in directly, with the roles in words.
 
     The roles are those every role check of the request reads (``roles.held_directly``); the
-    partnerships come from ``loaded`` (the directory's), read only when the directory left one out.
+    partnerships come from ``loaded`` (a search's), read only when it left one out.
     """
     held = roles.held_directly(user)
     if not held:

@@ -19,6 +19,7 @@ from engagement import roles
 from engagement.admin_scope import CHOICE_PATHS, PartnershipScopedAdmin, ScopedChoicesInline
 from engagement.formsets import BoundedInlineFormSet
 from engagement.subqueries import count_pointing_here
+from toolkit.page_cache import content_changed
 
 from .forms import ActionAdminForm
 from .models import Action, ActionUpdate, FrameworkTag, Priority
@@ -199,11 +200,13 @@ class PriorityAdmin(ActionSaveMixin, PartnershipScopedAdmin, admin.ModelAdmin):
     @admin.action(description="Archive the selected priorities", permissions=["change"])
     def archive(self, request, queryset):
         count = queryset.update(is_archived=True)
+        content_changed(Priority)  # update() sends no signal: visitors' pages must drop the archived ones
         self.message_user(request, f"{count} priorit{'y' if count == 1 else 'ies'} archived.", messages.SUCCESS)
 
     @admin.action(description="Bring back the selected priorities", permissions=["change"])
     def unarchive(self, request, queryset):
         count = queryset.update(is_archived=False)
+        content_changed(Priority)
         self.message_user(request, f"{count} priorit{'y' if count == 1 else 'ies'} brought back.", messages.SUCCESS)
 
 

@@ -15,6 +15,14 @@ meetings, priorities) is saved or deleted, so a chair's edit shows to visitors a
 calls send no signal; those pages are at most ``PUBLIC_PAGE_CACHE_SECONDS``
 old. Without Redis each worker process has its own cache and its own
 version, so another worker can show the old page for up to that long.
+
+Parts of pages that read only a few models (the home page's directory of
+partnerships, the calendar feed) are kept for everyone, signed in or not, under
+``content_version(Model, ...)``: a token per model, changed only when a row of
+that model is saved or deleted. A region's hundreds of partnerships change
+their meetings many times a day and their names seldom, so the directory
+outlives every meeting edit. Such parts are kept for ``FRAGMENT_CACHE_SECONDS``;
+code that changes rows with ``update()`` says so with ``content_changed(Model)``.
 """
 
 import functools
@@ -28,29 +36,50 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "public-page:version"
+# Part of every model's token: ``content_changed()`` without a model (a change it does not name) drops them all.
+ANY_MODEL_KEY = f"{VERSION_KEY}:any-model"
 
 
-def content_version():
-    """The current content version: a token, not a counter, so a lost key never brings back old pages."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+def _model_key(model):
+    return f"{VERSION_KEY}:{model._meta.label_lower}"
 
 
-def content_changed(sender=None, **kwargs):
+def content_version(*models):
+    """The current content version: a token, not a counter, so a lost key never brings back old pages.
+
+    With ``models``, the tokens of those models alone (see the module's docstring), in one read.
+    """
+    keys = [ANY_MODEL_KEY, *map(_model_key, models)] if models else [VERSION_KEY]
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    for key in missing:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return ":".join(found[key] for key in keys)
+
+
+def content_changed(sender=None, instance=None, **kwargs):
     """Pages kept so far are no longer served: now, and again once the change is committed.
 
     Once now, for the request that made the change; inside a transaction, once more after
     the commit, so a page rendered by another request in between from the old data is
-    dropped too. (Outside one the change is already committed: once is enough.)
+    dropped too. (Outside one the change is already committed: once is enough.) Parts kept
+    under the version of ``sender`` (the model saved or deleted; for a many-to-many change,
+    its table and the model of ``instance``) are dropped with them; with no ``sender``, every
+    model's.
     """
     if sender is not None and sender._meta.app_label not in settings.PUBLIC_PAGE_CONTENT_APPS:
         return
+    keys = [VERSION_KEY]
+    if sender is None:
+        keys.append(ANY_MODEL_KEY)
+    for model in (sender, type(instance)):
+        if model is not None and hasattr(model, "_meta"):
+            keys.append(_model_key(model))
 
     def bump():
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
 
     bump()
     if transaction.get_connection().in_atomic_block:

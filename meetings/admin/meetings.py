@@ -19,6 +19,7 @@ from engagement.admin_scope import PartnershipScopedAdmin, ScopedChoicesInline, 
 from engagement.files import clean_upload
 from engagement.formsets import BoundedInlineFormSet
 from engagement.subqueries import count_pointing_here
+from toolkit.page_cache import content_changed
 
 from .. import notifications, services
 from ..models import AgendaItem, Attendance, Meeting, Paper
@@ -436,6 +437,7 @@ class MeetingAdmin(MeetingRegistrations, PartnershipScopedAdmin, admin.ModelAdmi
         updated = queryset.exclude(status=Meeting.Status.HELD).update(
             status=Meeting.Status.HELD, updated_at=timezone.now()
         )
+        content_changed(Meeting)  # update() sends no signal: the feed and visitors' pages must drop the old status
         self.message_user(request, f"{updated} meeting(s) marked as held.")
 
     @admin.action(description="Cancel the selected meetings", permissions=["change"])
@@ -444,4 +446,5 @@ class MeetingAdmin(MeetingRegistrations, PartnershipScopedAdmin, admin.ModelAdmi
         updated = queryset.exclude(status=Meeting.Status.CANCELLED).update(
             status=Meeting.Status.CANCELLED, updated_at=timezone.now()
         )
+        content_changed(Meeting)
         self.message_user(request, f"{updated} meeting(s) cancelled. Calendar subscribers will see them as cancelled.")

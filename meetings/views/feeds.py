@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 
+from engagement.models import Partnership
 from toolkit.downloads import attachment, download_name
 from toolkit.page_cache import content_version, public_page
 from toolkit.pdf import html_to_pdf, stylesheet
@@ -339,10 +340,15 @@ def calendar_meetings(partnership=None, now=None):
 
 
 def feed_cache_key(request, partnership):
-    """The same feed for everyone, signed in or not, while the content and the day are unchanged."""
+    """The same feed for everyone, signed in or not, while what it is written from and the day are unchanged.
+
+    It reads meetings, their agenda items and partnerships, nothing else: a change to a paper, an
+    attendance or a priority keeps it (``toolkit.page_cache``, versions per model).
+    """
     slug = partnership.slug if partnership else ""
     site = f"{request.scheme}://{request.get_host()}"  # the events' URLs are absolute
-    return f"meeting-feed:{content_version()}:{timezone.localdate()}:{settings.FEED_PAST_DAYS}:{site}:{slug}"
+    version = content_version(Meeting, AgendaItem, Partnership)
+    return f"meeting-feed:{version}:{timezone.localdate()}:{settings.FEED_PAST_DAYS}:{site}:{slug}"
 
 
 @public_page
@@ -350,15 +356,16 @@ def meeting_calendar(request):
     """Upcoming and recent meetings (or one partnership's, ``?partnership=<slug>``) as an iCalendar feed.
 
     The feed is the same for every reader (it lists no members' papers), so its text is kept in the
-    cache for signed-in readers too (for ``PUBLIC_PAGE_CACHE_SECONDS``; 0 never), until content
-    changes (``toolkit.page_cache``) or the day does.
+    cache for signed-in readers too (for ``FRAGMENT_CACHE_SECONDS``; 0 never), until a meeting, an
+    agenda item or a partnership changes (``toolkit.page_cache``) or the day does. A region's feed of
+    thousands of events is written once per change, not once per calendar app's poll.
     """
     form = PartnershipFilterForm(request.GET)
     if not form.is_valid():
         # A calendar app subscribed to a mistyped address hears "not found", not an empty calendar.
         raise Http404(" ".join(form.problems))
     partnership = form.cleaned_data["partnership"]
-    seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+    seconds = settings.FRAGMENT_CACHE_SECONDS
     key = feed_cache_key(request, partnership)
     body = cache.get(key) if seconds > 0 else None
     if body is None:

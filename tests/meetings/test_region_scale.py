@@ -91,7 +91,7 @@ def test_feed_past_days_sets_how_far_back_the_feed_goes(client, partnership, set
     month_ago = make_meeting(partnership, start=days_from_now(-30))
     week_ago = make_meeting(partnership, start=days_from_now(-7))
     upcoming = make_meeting(partnership, start=days_from_now(7))
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # the same address twice: no kept page
+    settings.PUBLIC_PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0  # the same address twice: no kept page
     settings.FEED_PAST_DAYS = 14
     assert uids(client.get(reverse("meeting_calendar"))) == {uid(week_ago), uid(upcoming)}
     settings.FEED_PAST_DAYS = 60
@@ -129,7 +129,7 @@ def test_a_feed_for_an_unknown_partnership_is_404_never_500(client, partnership,
 
 
 def test_the_feed_is_kept_for_signed_in_readers_and_a_change_shows_at_once(client_for, partnership, settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    settings.FRAGMENT_CACHE_SECONDS = 60
     meeting = make_meeting(partnership, start=days_from_now(7))
     client = client_for("member")
     assert uids(client.get(reverse("meeting_calendar"))) == {uid(meeting)}
@@ -137,8 +137,48 @@ def test_the_feed_is_kept_for_signed_in_readers_and_a_change_shows_at_once(clien
         again = client.get(reverse("meeting_calendar"))
     assert uids(again) == {uid(meeting)}
     assert not any("meetings_meeting" in query["sql"] for query in captured), "the kept feed is served"
-    added = make_meeting(partnership, start=days_from_now(8))  # a save changes the content version
+    added = make_meeting(partnership, start=days_from_now(8))  # a save changes the meetings' version
     assert uids(client.get(reverse("meeting_calendar"))) == {uid(meeting), uid(added)}
+
+
+def feed_text(client):
+    """Every event's summary and description, unfolded."""
+    events = Calendar.from_ical(client.get(reverse("meeting_calendar")).content).walk("VEVENT")
+    return "\n".join(f"{event['SUMMARY']}\n{event['DESCRIPTION']}" for event in events)
+
+
+def feed_is_served_from_the_cache(client):
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("meeting_calendar"))
+    return not any("meetings_meeting" in query["sql"] for query in captured)
+
+
+def test_the_feed_outlives_changes_to_what_it_does_not_show(client_for, partnership, settings):
+    """A region's attendances, papers and views change all day; the feed is written again only for its own."""
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    meeting = make_meeting(partnership, start=days_from_now(7))
+    client = client_for("member")
+    client.get(reverse("meeting_calendar"))
+    attend(meeting, Participant.objects.create(name="Ada"), status="registered")
+    assert feed_is_served_from_the_cache(client)
+    item = make_item(meeting, title="Dental access")
+    assert not feed_is_served_from_the_cache(client), "a new agenda item is in the event's description"
+    assert "Dental access" in feed_text(client)
+    partnership.name = "Lewisham Health and Care Partnership (renamed)"
+    partnership.save()
+    assert "(renamed)" in feed_text(client)
+    item.delete()
+    assert "Dental access" not in feed_text(client)
+
+
+def test_cancelling_meetings_in_bulk_drops_the_kept_feed(admin_client, partnership, settings):
+    """The back office's "cancel the selected meetings" writes with update(), which sends no signal."""
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    meeting = make_meeting(partnership, start=days_from_now(7))
+    assert b"STATUS:CONFIRMED" in admin_client.get(reverse("meeting_calendar")).content
+    changelist = reverse("admin:meetings_meeting_changelist")
+    admin_client.post(changelist, {"action": "mark_cancelled", "_selected_action": [meeting.pk]})
+    assert b"STATUS:CANCELLED" in admin_client.get(reverse("meeting_calendar")).content
 
 
 # --- Flat query counts: 3 partnerships' worth against 30 ------------------------------------------
@@ -148,7 +188,7 @@ SIZES = (3, 30)
 
 
 def test_the_feed_makes_the_same_queries_for_3_or_30_partnerships(client, db, settings):
-    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.PUBLIC_PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
     build_region(SIZES[0])
     few = queries_for(client, reverse("meeting_calendar"))
     build_region(SIZES[1] - SIZES[0])

@@ -129,3 +129,48 @@ def test_a_members_home_page_reads_their_memberships_once_and_writes_no_session(
     ]
     searched = client.get(reverse("home"), {"q": "Bexley"})  # the directory leaves Greenwich out: still listed
     assert [entry.partnership.slug for entry in searched.context["own"]] == ["bexley", "greenwich"]
+
+
+def partnerships_read(client, **query):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"), query)
+    assert response.status_code == 200
+    return response, sum('FROM "engagement_partnership"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_the_directory_is_kept_for_everyone_until_a_partnership_changes(client, region, settings):
+    """A region's 300 partnerships are written out once, not on every signed-in visit or meeting edit."""
+    from tests.factories import make_meeting
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # a signed-in person's view of it: no whole-page cache
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    client.force_login(make_user("reader"))
+    first, read = partnerships_read(client)
+    assert read == 1
+    again, read = partnerships_read(client)
+    assert read == 0, "the kept directory is served"
+    assert again.content.decode().count('href="/p/bexley/"') == 1
+    make_meeting(region["bexley"])  # meetings change all day: the directory does not show them
+    assert partnerships_read(client)[1] == 0
+    region["bexley"].name = "Bexley Care Partnership"
+    region["bexley"].save()
+    renamed, read = partnerships_read(client)
+    assert read == 1 and "Bexley Care Partnership" in page_text(renamed)
+    make_partnership(name="Dartford Partnership", slug="dartford", parent=region["system"])
+    assert "Dartford Partnership" in page_text(partnerships_read(client)[0])
+
+
+def test_a_search_is_never_served_from_the_kept_directory(client, region, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    client.get(reverse("home"))  # keeps the whole directory
+    text = page_text(partnerships_read(client, q="green")[0])
+    assert "Greenwich Partnership" in text and "Bexley Partnership" not in text
+
+
+def test_with_no_fragment_cache_the_directory_is_read_every_time(client, region, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
+    partnerships_read(client)
+    assert partnerships_read(client)[1] == 1
