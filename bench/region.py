@@ -33,6 +33,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from bench import region_topics
+from engagement import placing
 from engagement.models import EngagementType, Membership, Organisation, Participant, Partnership, Theme
 from engagement.roles import CHAIR, FINANCE, MEMBER, STAFF
 from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Paper, Response, YearReview
@@ -296,7 +297,10 @@ def _attendances(meetings, pools):
                     is_walk_in=held and k % 30 == 29,
                 )
             )
-    return _bulk(Attendance, attendances)
+    attendances = _bulk(Attendance, attendances)
+    # bulk_create sends no post_save: what placing.py's signal does for one attendance, done for all at once.
+    placing.recount(Participant.objects.filter(has_attendance=False))
+    return attendances
 
 
 def _views_and_responses(business, pools, meetings, themes, today):

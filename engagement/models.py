@@ -272,6 +272,8 @@ class Participant(models.Model):
     )
     erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept by ``engagement/placing.py``: finding people with no attendance stays a read of a few rows.
+    has_attendance = models.BooleanField(default=False, editable=False)
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -281,7 +283,10 @@ class Participant(models.Model):
             models.UniqueConstraint(fields=["email"], condition=~Q(email=""), name="participant_unique_email")
         ]
         # A region's lists and feeds sort and filter on these (issue 13: bench/scale.py).
-        indexes = [models.Index(fields=["name"], name="participant_name")]
+        indexes = [
+            models.Index(fields=["name"], name="participant_name"),
+            models.Index(fields=["id"], condition=Q(has_attendance=False), name="participant_no_attendance"),
+        ]
 
     def __str__(self):
         return self.name
