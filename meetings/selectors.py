@@ -222,7 +222,7 @@ def waiting_for_feedback(partnership: Partnership | None = None) -> QuerySet[Age
             views_count=count_pointing_here(Feedback, "agenda_item"),
         )
         .order_by(
-            "meeting__partnership__name", "meeting__partnership", "waiting_since", "meeting__start", "order", "pk"
+            "meeting__partnership__name", "meeting__partnership_id", "waiting_since", "meeting__start", "order", "pk"
         )
     )
     if partnership is not None:
@@ -237,7 +237,7 @@ def responded_items(partnership: Partnership | None = None) -> QuerySet[AgendaIt
         .select_related("meeting__partnership", "engagement_type")
         .annotate(views_count=count_pointing_here(Feedback, "agenda_item"))
         .prefetch_related(Prefetch("responses", queryset=Response.objects.order_by("decided_on", "pk")))
-        .order_by("meeting__partnership__name", "meeting__partnership", "-meeting__start", "order", "pk")
+        .order_by("meeting__partnership__name", "meeting__partnership_id", "-meeting__start", "order", "pk")
     )
     if partnership is not None:
         items = items.filter(meeting__partnership=partnership)

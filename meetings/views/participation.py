@@ -208,7 +208,7 @@ class PagedByPartnership(Paginator):
     @cached_property
     def counts(self) -> list[tuple[int, int]]:
         """(partnership id, rows) in the list's order, from the list itself, so the filters can never differ."""
-        rows = self.object_list.prefetch_related(None).order_by("meeting__partnership__name", "meeting__partnership")
+        rows = self.object_list.prefetch_related(None).order_by("meeting__partnership__name", "meeting__partnership_id")
         return list(rows.values_list("meeting__partnership").annotate(rows=Count("pk")))
 
     @cached_property
