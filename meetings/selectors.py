@@ -211,7 +211,8 @@ def waiting_for_feedback(partnership: Partnership | None = None) -> QuerySet[Age
     """Agenda items whose people are still waiting to hear back, oldest first, per partnership.
 
     People start waiting on ``feedback_requested_on``, or else on the day of
-    the meeting.
+    the meeting. Partnerships come by name, then by id (two may share a name),
+    so that a page can be read one partnership at a time (``PagedByPartnership``).
     """
     items = (
         AgendaItem.objects.filter(feedback_status__in=AgendaItem.WAITING_STATUSES)
@@ -220,7 +221,9 @@ def waiting_for_feedback(partnership: Partnership | None = None) -> QuerySet[Age
             waiting_since=Coalesce("feedback_requested_on", TruncDate("meeting__start")),
             views_count=count_pointing_here(Feedback, "agenda_item"),
         )
-        .order_by("meeting__partnership__name", "waiting_since", "meeting__start", "order")
+        .order_by(
+            "meeting__partnership__name", "meeting__partnership_id", "waiting_since", "meeting__start", "order", "pk"
+        )
     )
     if partnership is not None:
         items = items.filter(meeting__partnership=partnership)
@@ -228,13 +231,13 @@ def waiting_for_feedback(partnership: Partnership | None = None) -> QuerySet[Age
 
 
 def responded_items(partnership: Partnership | None = None) -> QuerySet[AgendaItem]:
-    """Agenda items with a 'we did', the latest meetings first, with their responses."""
+    """Agenda items with a 'we did', the latest meetings first, per partnership (by name, then id), with responses."""
     items = (
         AgendaItem.objects.filter(feedback_status=AgendaItem.FeedbackStatus.RESPONDED)
         .select_related("meeting__partnership", "engagement_type")
         .annotate(views_count=count_pointing_here(Feedback, "agenda_item"))
         .prefetch_related(Prefetch("responses", queryset=Response.objects.order_by("decided_on", "pk")))
-        .order_by("meeting__partnership__name", "-meeting__start", "order")
+        .order_by("meeting__partnership__name", "meeting__partnership_id", "-meeting__start", "order", "pk")
     )
     if partnership is not None:
         items = items.filter(meeting__partnership=partnership)

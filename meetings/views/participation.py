@@ -7,9 +7,10 @@ Staff's side (recording who came, views received, 'we did') is in
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from engagement.query_string import page_number
 from engagement.roles import MEMBER, can_run, covers, is_member_of, member_required, role_required
@@ -195,6 +196,40 @@ def my_views(request):
     return render(request, "meetings/participation/my_views.html", {"page_obj": page, "views": views})
 
 
+class PagedByPartnership(Paginator):
+    """Pages a list ordered by partnership (name, then id) first, without sorting a whole region's items.
+
+    A plain paginator's page sorts every row of the region (10,000 items waiting) to keep 25, and counts
+    them all again. Here one query counts each partnership's rows; a page then reads only the few
+    partnerships it spans, through meetings' (partnership, start) index, so its cost is a partnership's
+    items however large the region. The list's own order says what comes first within a partnership.
+    """
+
+    @cached_property
+    def counts(self) -> list[tuple[int, int]]:
+        """(partnership id, rows) in the list's order, from the list itself, so the filters can never differ."""
+        rows = self.object_list.prefetch_related(None).order_by("meeting__partnership__name", "meeting__partnership_id")
+        return list(rows.values_list("meeting__partnership").annotate(rows=Count("pk")))
+
+    @cached_property
+    def count(self) -> int:
+        return sum(rows for _, rows in self.counts)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        spanned, before, seen = [], 0, 0
+        for partnership_id, rows in self.counts:
+            if seen < top and seen + rows > bottom:
+                if not spanned:
+                    before = seen
+                spanned.append(partnership_id)
+            seen += rows
+        items = self.object_list.filter(meeting__partnership__in=spanned)[bottom - before : top - before]
+        return self._get_page(items, number, self)
+
+
 @public_page
 def you_said_we_did(request):
     """What people said, what was done, and what is still waiting, per partnership, oldest wait first."""
@@ -206,8 +241,8 @@ def you_said_we_did(request):
     else:
         # An unknown partnership: both lists empty, and the page names it (as every list does).
         partnership, waiting_items, responded_items = None, AgendaItem.objects.none(), AgendaItem.objects.none()
-    waiting = Paginator(waiting_items, WAITING_PER_PAGE).get_page(page_number(request, "waiting_page"))
-    responded = Paginator(responded_items, RESPONDED_PER_PAGE).get_page(page_number(request, "responded_page"))
+    waiting = PagedByPartnership(waiting_items, WAITING_PER_PAGE).get_page(page_number(request, "waiting_page"))
+    responded = PagedByPartnership(responded_items, RESPONDED_PER_PAGE).get_page(page_number(request, "responded_page"))
     waiting_items = selectors.with_days_waiting(waiting.object_list)
     query = request.GET.copy()
     for key in ("waiting_page", "responded_page"):

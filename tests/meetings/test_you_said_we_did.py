@@ -1,12 +1,18 @@
 """Closing the loop: 'we did' responses, /you-said-we-did/, and the chair's 'waiting too long' panel."""
 
 import datetime
+import itertools
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import selectors
 from meetings.models import AgendaItem, Feedback, Response
+from meetings.views.participation import PagedByPartnership
 from tests.conftest import ROLES
 from tests.factories import make_item, make_meeting, make_partnership, page_text
 
@@ -148,6 +154,58 @@ def test_waiting_pages_keep_the_other_list_on_its_page(client, partnership):
         "&amp;amp;", "&amp;"
     )
     assert len(client.get(URL, {"waiting_page": 2}).context["waiting_items"]) == 5
+
+
+def region_of_twins():
+    """Three partnerships, two sharing a name, whose waiting and answered items alternate in date."""
+    twins = [make_partnership(name="Twin Partnership"), make_partnership(name="Twin Partnership")]
+    alpha = make_partnership(name="Alpha Partnership")
+    for days in range(40, 100, 10):
+        for partnership in (*twins, alpha):
+            meeting = make_meeting(partnership, start=days_ago(days + partnership.pk))
+            make_item(meeting, feedback_status=NEED)
+            make_item(meeting, feedback_status=RESPONDED)
+    return alpha, twins
+
+
+def test_two_partnerships_with_one_name_are_each_listed_together(client, db):
+    alpha, twins = region_of_twins()
+    waiting = client.get(URL).context["waiting_items"]
+    runs = [partnership for partnership, _ in itertools.groupby(item.meeting.partnership for item in waiting)]
+    assert runs == [alpha, *sorted(twins, key=lambda twin: twin.pk)]
+    body = page_text(client.get(URL))
+    assert body.count("<caption>Twin Partnership") == 2
+
+
+@pytest.mark.parametrize("per_page", [1, 4, 5, 6, 7, 18, 25])
+def test_pages_read_one_partnership_at_a_time_list_everything_once_in_order(client, db, per_page):
+    region_of_twins()
+    for items in (selectors.waiting_for_feedback(), selectors.responded_items()):
+        pager = PagedByPartnership(items, per_page)
+        read = [item.pk for number in pager.page_range for item in pager.page(number).object_list]
+        assert read == [item.pk for item in items]
+        assert pager.count == len(read) == 18
+
+
+def test_a_page_reads_only_the_partnerships_it_shows(db, django_assert_max_num_queries):
+    alpha, twins = region_of_twins()
+    pager = PagedByPartnership(selectors.waiting_for_feedback(), 4)
+    assert pager.count == 18
+    with CaptureQueriesContext(connection) as page_two:
+        items = list(pager.page(2).object_list)  # Alpha's last two items, the first twin's first two
+    assert [item.meeting.partnership for item in items] == [alpha, alpha, twins[0], twins[0]]
+    (sql,) = [query["sql"] for query in page_two.captured_queries]
+    assert re.search(rf"IN \({alpha.pk}, {twins[0].pk}\)", sql), sql
+
+
+def test_an_empty_list_and_pages_past_the_end(client, partnership):
+    meeting = make_meeting(partnership, start=days_ago(90))
+    for _ in range(30):
+        make_item(meeting, feedback_status=NEED)
+    last = client.get(URL, {"waiting_page": 999})
+    assert last.context["waiting"].number == 2 and len(last.context["waiting_items"]) == 5
+    assert len(client.get(URL, {"waiting_page": "x"}).context["waiting_items"]) == 25
+    assert client.get(URL, {"partnership": "nope"}).context["waiting"].paginator.count == 0
 
 
 class TestRecordResponse:
