@@ -60,6 +60,7 @@ from django.test.utils import setup_test_environment, teardown_test_environment 
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from engagement import placing  # noqa: E402
 from engagement.models import Membership, Participant, Partnership  # noqa: E402
 from engagement.notifications.models import Notification  # noqa: E402
 from meetings.models import Attendance, Meeting  # noqa: E402
@@ -87,6 +88,7 @@ def build(people):
         Attendance(meeting=meeting, participant=participant, status=Attendance.Status.REGISTERED)
         for participant in participants
     )
+    placing.recount(Participant.objects.filter(pk__in=[p.pk for p in participants]))  # bulk_create sends no signal
     return partnership, meeting
 
 

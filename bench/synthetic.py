@@ -28,6 +28,7 @@ django.setup()
 from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from engagement import placing  # noqa: E402
 from engagement.models import EngagementType, Participant, Partnership, Theme  # noqa: E402
 from meetings.models import AgendaItem, Attendance, Meeting, YearReview  # noqa: E402
 
@@ -98,6 +99,7 @@ def build():
             ],
             ignore_conflicts=True,
         )
+    placing.recount(Participant.objects.filter(has_attendance=False))  # bulk_create sends no signal
     YearReview.objects.update_or_create(
         partnership=lewisham, year=2023, defaults={"status": YearReview.Status.FINAL, "is_public": True}
     )

@@ -57,6 +57,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from engagement import placing  # noqa: E402
 from engagement.models import EngagementType, Membership, Organisation, Participant, Partnership, Theme  # noqa: E402
 from engagement.roles import STAFF  # noqa: E402
 from meetings.models import AgendaItem, Attendance, Feedback, Meeting, Response, YearReview  # noqa: E402
@@ -149,6 +150,7 @@ def build(slug, years, per_year, attendees, pool):
             )
     items = AgendaItem.objects.bulk_create(items, batch_size=1000)
     Attendance.objects.bulk_create(attendances, batch_size=2000)
+    placing.recount(Participant.objects.filter(has_attendance=False))  # bulk_create sends no signal
     business = [item for item in items if item.is_business]
     AgendaItem.themes.through.objects.bulk_create(
         [
