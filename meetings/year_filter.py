@@ -12,10 +12,14 @@ import datetime
 import re
 
 import django_filters
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import QueryDict
 from django.utils import timezone
+
+from toolkit.page_cache import content_version
 
 FINANCIAL_YEAR = re.compile(r"([0-9]{4})-([0-9]{2})")
 CALENDAR_YEAR = re.compile(r"[0-9]{4}")
@@ -60,16 +64,29 @@ class FinancialYearFilter(django_filters.ChoiceFilter):
     # --- what the meetings hold, read once (one query, as many rows as years × months × partnerships' months)
 
     def _meeting_months(self):
+        """(year, month, partnership's first month) of every published meeting.
+
+        The same for everyone and a pass over every meeting (a region's 9,000), so it is kept until a
+        meeting or a partnership changes (``toolkit.page_cache``, ``FRAGMENT_CACHE_SECONDS``).
+        """
         if not hasattr(self, "_months"):
+            from engagement.models import Partnership
+
             from .models import Meeting
 
-            self._months = set(
-                Meeting.objects.published()
-                .annotate(year=ExtractYear("start"), month=ExtractMonth("start"))
-                .values_list("year", "month", "partnership__financial_year_start_month")
-                .distinct()
-                .order_by()
-            )
+            key = f"meeting-months:{content_version(Meeting, Partnership)}"
+            months = cache.get(key) if settings.FRAGMENT_CACHE_SECONDS > 0 else None
+            if months is None:
+                months = set(
+                    Meeting.objects.published()
+                    .annotate(year=ExtractYear("start"), month=ExtractMonth("start"))
+                    .values_list("year", "month", "partnership__financial_year_start_month")
+                    .distinct()
+                    .order_by()
+                )
+                if settings.FRAGMENT_CACHE_SECONDS > 0:
+                    cache.set(key, months, settings.FRAGMENT_CACHE_SECONDS)
+            self._months = months
         return self._months
 
     def start_months(self):

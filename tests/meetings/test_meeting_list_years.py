@@ -110,3 +110,23 @@ def test_the_filter_set_also_takes_a_plain_dict(partnership):
     assert meeting_filter.is_valid() and list(meeting_filter.qs) == [spring]
     link = meeting_filter.filters["year"].calendar_year_link()
     assert link.year == 2024 and link.instead == (("format=&year=2023-24", "2023/24"),)
+
+
+def test_the_years_are_kept_until_a_meeting_or_a_partnership_changes(client, partnership, settings):
+    """Reading every meeting's year is a pass over a region's 9,000: once, not on every list."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 60
+    make_meeting(partnership, start=aware(2023, 5, 11))
+    listed(client)
+    with CaptureQueriesContext(connection) as queries:
+        response, _ = listed(client)
+    assert not any("EXTRACT" in q["sql"].upper() or "STRFTIME" in q["sql"].upper() for q in queries.captured_queries)
+    assert year_options(response) == [("", "Any year"), ("2023-24", "2023/24")]
+    make_meeting(partnership, start=aware(2025, 5, 11))
+    assert ("2025-26", "2025/26") in year_options(listed(client)[0])
+    partnership.financial_year_start_month = 1
+    partnership.save()
+    assert year_options(listed(client)[0]) == [("", "Any year"), ("2025-26", "2025"), ("2023-24", "2023")]
